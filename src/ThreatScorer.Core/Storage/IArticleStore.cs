@@ -1,0 +1,53 @@
+using ThreatScorer.Core.Articles;
+using ThreatScorer.Core.Scoring;
+
+namespace ThreatScorer.Core.Storage;
+
+/// <summary>
+/// The scored store. Every write that belongs to one article happens in one transaction, so a crash never
+/// leaves half a score; scores are keyed by (article, article version, model versions) so re-scoring with a
+/// new model keeps the history.
+/// </summary>
+public interface IArticleStore
+{
+    /// <summary>Creates or upgrades the schema (versioned migrations). Safe to call on every start.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>The schema version now in the database.</summary>
+    Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>True when an inbox file with this path, size and modification time was read already.</summary>
+    Task<bool> IsInboxFileUnchangedAsync(string path, long size, DateTimeOffset modifiedAt, CancellationToken cancellationToken);
+
+    /// <summary>Remembers that an inbox file was read in this state.</summary>
+    Task MarkInboxFileReadAsync(string path, long size, DateTimeOffset modifiedAt, CancellationToken cancellationToken);
+
+    /// <summary>Adds an accepted article (deduplicated on URL, else on the normalised text).</summary>
+    Task<(IngestOutcome Outcome, string ArticleId)> IngestAsync(RawArticle article, string normalizedTextHash, CancellationToken cancellationToken);
+
+    /// <summary>Records a rejected input with its reason (once per distinct content and location).</summary>
+    Task<(IngestOutcome Outcome, string ArticleId)> RecordRejectionAsync(ArticleReadResult rejected, CancellationToken cancellationToken);
+
+    /// <summary>The next articles waiting to be scored (status new), oldest first.</summary>
+    Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Stores an assessment and marks the article scored, in one transaction.</summary>
+    Task SaveAssessmentAsync(ArticleAssessment assessment, CancellationToken cancellationToken);
+
+    /// <summary>Marks an article rejected after ingest (e.g. too many sentences once cleaned).</summary>
+    Task MarkRejectedAsync(string articleId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Counts a failed scoring attempt; the article becomes failed once <paramref name="maxAttempts"/> is reached.</summary>
+    Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, CancellationToken cancellationToken);
+
+    Task<StoredArticle?> GetArticleAsync(string articleId, CancellationToken cancellationToken);
+
+    /// <summary>The latest assessment JSON of an article (null when not scored).</summary>
+    Task<string?> GetLatestAssessmentJsonAsync(string articleId, CancellationToken cancellationToken);
+
+    /// <summary>Articles per status.</summary>
+    Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>Most recent articles with their status, newest first.</summary>
+    Task<IReadOnlyList<StoredArticle>> ListArticlesAsync(int limit, string? status, CancellationToken cancellationToken);
+}

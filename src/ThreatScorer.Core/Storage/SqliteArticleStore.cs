@@ -1,0 +1,387 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using ThreatScorer.Core.Articles;
+using ThreatScorer.Core.Scoring;
+
+namespace ThreatScorer.Core.Storage;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode, parameterised SQL only, one transaction per
+/// article. Connections are opened per operation (Microsoft.Data.Sqlite pools them).
+/// </summary>
+public sealed class SqliteArticleStore : IArticleStore
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+
+    public SqliteArticleStore(string databasePath, TimeProvider time)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        DatabasePath = Path.GetFullPath(databasePath);
+        _time = time;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Absolute path of the database file.</summary>
+    public string DatabasePath { get; }
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(DatabasePath);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
+        await ExecuteAsync(connection, null, """
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version     INTEGER PRIMARY KEY,
+                name        TEXT NOT NULL,
+                applied_at  TEXT NOT NULL
+            );
+            """, cancellationToken);
+
+        var current = await GetSchemaVersionAsync(connection, cancellationToken);
+        foreach (var (version, name, sql) in SqliteMigrations.All.Where(m => m.Version > current))
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, transaction, sql, cancellationToken);
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t);",
+                cancellationToken, ("$v", version), ("$n", name), ("$t", Now()));
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await GetSchemaVersionAsync(connection, cancellationToken);
+    }
+
+    public async Task<bool> IsInboxFileUnchangedAsync(string path, long size, DateTimeOffset modifiedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var found = await ScalarAsync(connection, null,
+            "SELECT 1 FROM inbox_files WHERE path = $p AND size = $s AND modified_at = $m;",
+            cancellationToken, ("$p", path), ("$s", size), ("$m", Format(modifiedAt)));
+        return found is not null;
+    }
+
+    public async Task MarkInboxFileReadAsync(string path, long size, DateTimeOffset modifiedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, """
+            INSERT INTO inbox_files (path, size, modified_at, read_at) VALUES ($p, $s, $m, $t)
+            ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_at = excluded.modified_at, read_at = excluded.read_at;
+            """, cancellationToken, ("$p", path), ("$s", size), ("$m", Format(modifiedAt)), ("$t", Now()));
+    }
+
+    public async Task<(IngestOutcome Outcome, string ArticleId)> IngestAsync(RawArticle article, string normalizedTextHash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        var dedupeKey = article.Url is { Length: > 0 } url ? "url:" + Hashing.NormalizeUrl(url) : "text:" + normalizedTextHash;
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        var existing = await FindVersionTargetAsync(connection, transaction, article, dedupeKey, cancellationToken);
+        (IngestOutcome, string) result;
+        if (existing is { } found)
+        {
+            if (found.ContentHash == normalizedTextHash)
+            {
+                return (IngestOutcome.Duplicate, found.Id);
+            }
+
+            // Same URL (or same file and line) with other content: an edited article is a new version of it.
+            await ExecuteAsync(connection, transaction, """
+                UPDATE articles SET version = version + 1, dedupe_key = $k, content_hash = $h, external_id = $eid,
+                    title = $title, text = $text, url = $url, source = $source, language = $lang, published_at = $pub,
+                    source_path = $path, source_line = $line, updated_at = $now, status = 'new', reason = NULL,
+                    attempts = 0, last_error = NULL
+                WHERE id = $id;
+                """, cancellationToken, [.. ArticleParameters(article, dedupeKey, normalizedTextHash), ("$id", found.Id)]);
+            result = (IngestOutcome.NewVersion, found.Id);
+        }
+        else
+        {
+            var id = Hashing.ShortId("a-", dedupeKey);
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO articles (id, version, dedupe_key, content_hash, external_id, title, text, url, source, language,
+                    published_at, source_path, source_line, ingested_at, updated_at, status)
+                VALUES ($id, 1, $k, $h, $eid, $title, $text, $url, $source, $lang, $pub, $path, $line, $now, $now, 'new');
+                """, cancellationToken, [.. ArticleParameters(article, dedupeKey, normalizedTextHash), ("$id", id)]);
+            result = (IngestOutcome.Added, id);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    public async Task<(IngestOutcome Outcome, string ArticleId)> RecordRejectionAsync(ArticleReadResult rejected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rejected);
+        var dedupeKey = $"rejected:{rejected.Location}:{rejected.ContentHash}";
+        var id = Hashing.ShortId("r-", dedupeKey);
+        await using var connection = await OpenAsync(cancellationToken);
+        var inserted = await ExecuteAsync(connection, null, """
+            INSERT INTO articles (id, version, dedupe_key, content_hash, source_path, source_line, ingested_at, updated_at, status, reason)
+            VALUES ($id, 1, $k, $h, $path, $line, $now, $now, 'rejected', $reason)
+            ON CONFLICT (dedupe_key) DO NOTHING;
+            """, cancellationToken, ("$id", id), ("$k", dedupeKey), ("$h", rejected.ContentHash), ("$path", rejected.SourcePath),
+            ("$line", rejected.SourceLine), ("$now", Now()), ("$reason", rejected.RejectionReason));
+        return (inserted > 0 ? IngestOutcome.Rejected : IngestOutcome.Duplicate, id);
+    }
+
+    public async Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await QueryArticlesAsync(connection,
+            "SELECT * FROM articles WHERE status = 'new' ORDER BY ingested_at, id LIMIT $limit;",
+            cancellationToken, ("$limit", limit));
+    }
+
+    public async Task SaveAssessmentAsync(ArticleAssessment assessment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(assessment);
+        var modelKey = assessment.Models.Key;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+
+        // Idempotent on (article, version, models): scoring the same thing twice replaces, never duplicates.
+        await ExecuteAsync(connection, transaction,
+            "DELETE FROM actor_stances WHERE article_id = $a AND article_version = $v AND model_version = $m;",
+            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey));
+        await ExecuteAsync(connection, transaction, """
+            INSERT OR REPLACE INTO assessments (article_id, article_version, model_version, scored_at, sentiment_label,
+                sentiment_score, threat_level, threat_score, assessment_json)
+            VALUES ($a, $v, $m, $t, $sl, $ss, $tl, $ts, $json);
+            """, cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey),
+            ("$t", Format(assessment.ScoredAt)), ("$sl", assessment.Sentiment.Label), ("$ss", assessment.Sentiment.Score),
+            ("$tl", assessment.Threat?.Level), ("$ts", assessment.Threat?.Score), ("$json", AssessmentJson.Serialize(assessment)));
+
+        foreach (var actor in assessment.Actors)
+        {
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO actor_stances (article_id, article_version, model_version, actor_id, actor_name, actor_type,
+                    country, is_listed, label, score, mention_count)
+                VALUES ($a, $v, $m, $id, $name, $type, $country, $listed, $label, $score, $count);
+                """, cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey),
+                ("$id", actor.ActorId), ("$name", actor.Name), ("$type", actor.Type.ToString()), ("$country", actor.Country),
+                ("$listed", actor.IsListed ? 1 : 0), ("$label", actor.Label), ("$score", actor.Score), ("$count", actor.MentionCount));
+        }
+
+        var updated = await ExecuteAsync(connection, transaction,
+            "UPDATE articles SET status = 'scored', scored_at = $t, updated_at = $t, last_error = NULL WHERE id = $a AND version = $v;",
+            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$t", Format(assessment.ScoredAt)));
+        if (updated == 0)
+        {
+            throw new InvalidOperationException(
+                $"Article {assessment.ArticleId} version {assessment.ArticleVersion} is not in the store; the assessment was not saved.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task MarkRejectedAsync(string articleId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "UPDATE articles SET status = 'rejected', reason = $r, updated_at = $t WHERE id = $id;",
+            cancellationToken, ("$id", articleId), ("$r", reason), ("$t", Now()));
+    }
+
+    public async Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, """
+            UPDATE articles SET attempts = attempts + 1, last_error = $e, updated_at = $t,
+                status = CASE WHEN attempts + 1 >= $max THEN 'failed' ELSE status END,
+                reason = CASE WHEN attempts + 1 >= $max THEN 'scoring failed after ' || (attempts + 1) || ' attempts: ' || $e ELSE reason END
+            WHERE id = $id;
+            """, cancellationToken, ("$id", articleId), ("$e", errorMessage), ("$max", maxAttempts), ("$t", Now()));
+    }
+
+    public async Task<StoredArticle?> GetArticleAsync(string articleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await QueryArticlesAsync(connection, "SELECT * FROM articles WHERE id = $id;", cancellationToken, ("$id", articleId));
+        return rows.Count > 0 ? rows[0] : null;
+    }
+
+    public async Task<string?> GetLatestAssessmentJsonAsync(string articleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ScalarAsync(connection, null, """
+            SELECT assessment_json FROM assessments WHERE article_id = $id
+            ORDER BY article_version DESC, scored_at DESC LIMIT 1;
+            """, cancellationToken, ("$id", articleId)) as string;
+    }
+
+    public async Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT status, COUNT(*) FROM articles GROUP BY status;");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            counts[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return counts;
+    }
+
+    public async Task<IReadOnlyList<StoredArticle>> ListArticlesAsync(int limit, string? status, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await QueryArticlesAsync(connection, """
+            SELECT * FROM articles WHERE ($status IS NULL OR status = $status)
+            ORDER BY updated_at DESC, id LIMIT $limit;
+            """, cancellationToken, ("$status", status), ("$limit", limit));
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;", cancellationToken);
+        return connection;
+    }
+
+    private static async Task<int> GetSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var exists = await ScalarAsync(connection, null,
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';", cancellationToken);
+        if (exists is null)
+        {
+            return 0;
+        }
+
+        var version = await ScalarAsync(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", cancellationToken);
+        return Convert.ToInt32(version, CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<(string Id, string ContentHash)?> FindVersionTargetAsync(
+        SqliteConnection connection, SqliteTransaction transaction, RawArticle article, string dedupeKey, CancellationToken cancellationToken)
+    {
+        await using (var byKey = Command(connection, transaction,
+            "SELECT id, content_hash FROM articles WHERE dedupe_key = $k;", ("$k", dedupeKey)))
+        await using (var reader = await byKey.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                return (reader.GetString(0), reader.GetString(1));
+            }
+        }
+
+        if (article.Url is { Length: > 0 })
+        {
+            return null;
+        }
+
+        // Without a URL, the same file (and line) read again with other text is an edit of that article.
+        await using var byLocation = Command(connection, transaction, """
+            SELECT id, content_hash FROM articles
+            WHERE source_path = $p AND source_line IS $l AND url IS NULL AND status <> 'rejected'
+            ORDER BY updated_at DESC LIMIT 1;
+            """, ("$p", article.SourcePath), ("$l", article.SourceLine));
+        await using var located = await byLocation.ExecuteReaderAsync(cancellationToken);
+        return await located.ReadAsync(cancellationToken) ? (located.GetString(0), located.GetString(1)) : null;
+    }
+
+    private (string, object?)[] ArticleParameters(RawArticle article, string dedupeKey, string contentHash) =>
+    [
+        ("$k", dedupeKey), ("$h", contentHash), ("$eid", article.ExternalId), ("$title", article.Title),
+        ("$text", article.Text), ("$url", article.Url), ("$source", article.Source), ("$lang", article.Language),
+        ("$pub", article.PublishedAt is { } p ? Format(p) : null), ("$path", article.SourcePath),
+        ("$line", article.SourceLine), ("$now", Now()),
+    ];
+
+    private static async Task<List<StoredArticle>> QueryArticlesAsync(
+        SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        await using var command = Command(connection, null, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<StoredArticle>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StoredArticle
+            {
+                Id = reader.GetString(reader.GetOrdinal("id")),
+                Version = reader.GetInt32(reader.GetOrdinal("version")),
+                DedupeKey = reader.GetString(reader.GetOrdinal("dedupe_key")),
+                ContentHash = reader.GetString(reader.GetOrdinal("content_hash")),
+                ExternalId = NullableString(reader, "external_id"),
+                Title = NullableString(reader, "title"),
+                Text = NullableString(reader, "text"),
+                Url = NullableString(reader, "url"),
+                Source = NullableString(reader, "source"),
+                Language = NullableString(reader, "language"),
+                PublishedAt = NullableTime(reader, "published_at"),
+                SourcePath = reader.GetString(reader.GetOrdinal("source_path")),
+                SourceLine = reader.IsDBNull(reader.GetOrdinal("source_line")) ? null : reader.GetInt32(reader.GetOrdinal("source_line")),
+                IngestedAt = NullableTime(reader, "ingested_at") ?? DateTimeOffset.MinValue,
+                Status = reader.GetString(reader.GetOrdinal("status")),
+                Reason = NullableString(reader, "reason") ?? NullableString(reader, "last_error"),
+                Attempts = reader.GetInt32(reader.GetOrdinal("attempts")),
+                ScoredAt = NullableTime(reader, "scored_at"),
+            });
+        }
+
+        return rows;
+    }
+
+    private static string? NullableString(SqliteDataReader reader, string column)
+    {
+        var ordinal = reader.GetOrdinal(column);
+        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    }
+
+    private static DateTimeOffset? NullableTime(SqliteDataReader reader, string column) =>
+        NullableString(reader, column) is { } text
+            ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
+            : null;
+
+    private string Now() => Format(_time.GetUtcNow());
+
+    private static string Format(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
+        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql,
+        CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        await using var command = Command(connection, transaction, sql, parameters);
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DBNull ? null : value;
+    }
+}
