@@ -1,1 +1,16 @@
-return 0;
+using System.CommandLine;
+using ThreatScorer.Cli.Commands;
+
+var root = new RootCommand("ThreatScorer: score news for threat framing and stance toward the actors it names.")
+{
+    ScoreCommand.Create(),
+    PredictCommand.Create(),
+    TrainCommand.Create(),
+    IngestCommand.Create(),
+    RunCommand.Create(),
+    ArticlesCommands.CreateList(),
+    ArticlesCommands.CreateShow(),
+    GazetteerCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,1 +1,5 @@
-return 0;
+using Microsoft.Extensions.Hosting;
+using ThreatScorer.Worker;
+
+using var host = ThreatScorerHost.CreateBuilder(args).Build();
+await host.RunAsync();

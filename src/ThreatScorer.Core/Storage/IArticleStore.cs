@@ -28,8 +28,11 @@ public interface IArticleStore
     /// <summary>Records a rejected input with its reason (once per distinct content and location).</summary>
     Task<(IngestOutcome Outcome, string ArticleId)> RecordRejectionAsync(ArticleReadResult rejected, CancellationToken cancellationToken);
 
-    /// <summary>The next articles waiting to be scored (status new), oldest first.</summary>
-    Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// The next articles waiting to be scored (status new), oldest first, after <paramref name="after"/>
+    /// (keyset paging, so articles that failed in this run are not picked again by the same run).
+    /// </summary>
+    Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, PendingCursor? after, CancellationToken cancellationToken);
 
     /// <summary>Stores an assessment and marks the article scored, in one transaction.</summary>
     Task SaveAssessmentAsync(ArticleAssessment assessment, CancellationToken cancellationToken);

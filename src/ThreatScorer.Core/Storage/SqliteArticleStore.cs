@@ -143,12 +143,14 @@ public sealed class SqliteArticleStore : IArticleStore
         return (inserted > 0 ? IngestOutcome.Rejected : IngestOutcome.Duplicate, id);
     }
 
-    public async Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, PendingCursor? after, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await QueryArticlesAsync(connection,
-            "SELECT * FROM articles WHERE status = 'new' ORDER BY ingested_at, id LIMIT $limit;",
-            cancellationToken, ("$limit", limit));
+        return await QueryArticlesAsync(connection, """
+            SELECT * FROM articles
+            WHERE status = 'new' AND ($after IS NULL OR ingested_at > $after OR (ingested_at = $after AND id > $afterId))
+            ORDER BY ingested_at, id LIMIT $limit;
+            """, cancellationToken, ("$limit", limit), ("$after", after is null ? null : Format(after.IngestedAt)), ("$afterId", after?.Id));
     }
 
     public async Task SaveAssessmentAsync(ArticleAssessment assessment, CancellationToken cancellationToken)

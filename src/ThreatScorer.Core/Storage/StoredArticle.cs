@@ -47,3 +47,6 @@ public enum IngestOutcome
     /// <summary>Recorded as rejected with its reason.</summary>
     Rejected,
 }
+
+/// <summary>Position in the pending queue: the last (ingest time, id) handed out.</summary>
+public sealed record PendingCursor(DateTimeOffset IngestedAt, string Id);

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ThreatScorer.Core.Configuration;
+
+namespace ThreatScorer.Cli.Commands;
+
+/// <summary>Exit codes shared by every command.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int BadInput = 2;
+    public const int ModelError = 3;
+}
+
+/// <summary>Builds the same services the worker uses (configuration from appsettings and THREATSCORER__ variables), without the scheduler.</summary>
+internal static class CoreServices
+{
+    public static IHost Build(string? databasePath = null, string? modelsRoot = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (databasePath is not null)
+        {
+            overrides["ThreatScorer:Store:SqlitePath"] = databasePath;
+        }
+
+        if (modelsRoot is not null)
+        {
+            overrides["ThreatScorer:Models:Root"] = modelsRoot;
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddThreatScorerCore();
+        return builder.Build();
+    }
+
+    public static T Get<T>(this IHost host)
+        where T : notnull => host.Services.GetRequiredService<T>();
+}

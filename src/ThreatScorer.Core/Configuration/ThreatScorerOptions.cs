@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Options;
+using ThreatScorer.Core.Articles;
+
+namespace ThreatScorer.Core.Configuration;
+
+/// <summary>
+/// Settings under the "ThreatScorer" section; every one can be set by an environment variable
+/// (e.g. <c>THREATSCORER__STORE__SQLITEPATH</c>, <c>THREATSCORER__INBOX__FOLDERS__0</c>).
+/// Relative paths are resolved against the working directory.
+/// </summary>
+public sealed class ThreatScorerOptions
+{
+    public const string SectionName = "ThreatScorer";
+
+    public InboxOptions Inbox { get; set; } = new();
+    public StoreOptions Store { get; set; } = new();
+    public ModelOptions Models { get; set; } = new();
+}
+
+/// <summary>Where articles come from and how big they may be.</summary>
+public sealed class InboxOptions
+{
+    /// <summary>Folders read on every run (not recursively). Empty means the defaults: seeds and data/inbox.</summary>
+    public List<string> Folders { get; set; } = [];
+
+    public long MaxArticleBytes { get; set; } = ArticleLimits.DefaultMaxArticleBytes;
+
+    public int MaxSentences { get; set; } = ArticleLimits.DefaultMaxSentences;
+
+    public static IReadOnlyList<string> DefaultFolders { get; } = ["seeds", Path.Combine("data", "inbox")];
+
+    public IReadOnlyList<string> EffectiveFolders => Folders.Count > 0 ? Folders : DefaultFolders;
+
+    public ArticleLimits Limits => new() { MaxArticleBytes = MaxArticleBytes, MaxSentences = MaxSentences };
+}
+
+/// <summary>Which store to use; chosen explicitly, never guessed.</summary>
+public sealed class StoreOptions
+{
+    public const string SqliteProvider = "Sqlite";
+
+    public string Provider { get; set; } = SqliteProvider;
+
+    public string SqlitePath { get; set; } = Path.Combine("data", "threatscorer.db");
+}
+
+/// <summary>Where the shipped models live.</summary>
+public sealed class ModelOptions
+{
+    public string Root { get; set; } = "models";
+}
+
+/// <summary>Reports every invalid setting at once, each by its full name.</summary>
+public sealed class ThreatScorerOptionsValidator : IValidateOptions<ThreatScorerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ThreatScorerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        const string s = ThreatScorerOptions.SectionName;
+
+        if (options.Inbox.MaxArticleBytes <= 0)
+        {
+            problems.Add($"{s}:Inbox:MaxArticleBytes must be positive (got {options.Inbox.MaxArticleBytes}).");
+        }
+
+        if (options.Inbox.MaxSentences <= 0)
+        {
+            problems.Add($"{s}:Inbox:MaxSentences must be positive (got {options.Inbox.MaxSentences}).");
+        }
+
+        for (var i = 0; i < options.Inbox.Folders.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.Inbox.Folders[i]))
+            {
+                problems.Add($"{s}:Inbox:Folders:{i} is empty.");
+            }
+        }
+
+        if (!string.Equals(options.Store.Provider, StoreOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        {
+            problems.Add($"{s}:Store:Provider must be '{StoreOptions.SqliteProvider}' (got '{options.Store.Provider}').");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Store.SqlitePath))
+        {
+            problems.Add($"{s}:Store:SqlitePath is empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.Models.Root))
+        {
+            problems.Add($"{s}:Models:Root is empty.");
+        }
+        else if (!Directory.Exists(options.Models.Root))
+        {
+            problems.Add($"{s}:Models:Root '{Path.GetFullPath(options.Models.Root)}' does not exist.");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}

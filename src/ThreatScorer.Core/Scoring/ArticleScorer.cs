@@ -1,0 +1,145 @@
+using ThreatScorer.Core.Actors;
+using ThreatScorer.Core.Articles;
+using ThreatScorer.Core.Cleaning;
+using ThreatScorer.Core.Models;
+
+namespace ThreatScorer.Core.Scoring;
+
+/// <summary>
+/// The pipeline for one article: clean → find actors → stance toward each actor → sentiment → assessment.
+/// Thread-safe; holds no per-article state.
+/// </summary>
+public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, TimeProvider time)
+{
+    private const int EvidencePerActor = 3;
+
+    /// <summary>Scores an article, or says why it cannot be scored (empty once cleaned, over the sentence limit).</summary>
+    public ScoringResult Score(RawArticle article, ArticleIdentity identity, ArticleLimits limits, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(article);
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(limits);
+        var started = time.GetTimestamp();
+
+        var cleaned = cleaner.Clean(article);
+        var cleanMs = time.GetElapsedTime(started).TotalMilliseconds;
+        if (cleaned.Sentences.Count == 0)
+        {
+            return ScoringResult.Reject("no text left after cleaning (only markup, whitespace or site chrome)");
+        }
+
+        if (cleaned.Sentences.Count > limits.MaxSentences)
+        {
+            return ScoringResult.Reject(
+                $"too many sentences: {cleaned.Sentences.Count} (limit MaxSentences = {limits.MaxSentences})");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var mark = time.GetTimestamp();
+        var mentions = models.Actors.Recognize(cleaned.Text, cleaned.Sentences);
+        var actorsMs = time.GetElapsedTime(mark).TotalMilliseconds;
+
+        cancellationToken.ThrowIfCancellationRequested();
+        mark = time.GetTimestamp();
+        var actors = ScoreStances(cleaned, mentions, cancellationToken);
+        var stanceMs = time.GetElapsedTime(mark).TotalMilliseconds;
+
+        cancellationToken.ThrowIfCancellationRequested();
+        mark = time.GetTimestamp();
+        var sentiment = ScoreSentiment(cleaned, cancellationToken);
+        var sentimentMs = time.GetElapsedTime(mark).TotalMilliseconds;
+
+        return ScoringResult.Accept(new ArticleAssessment
+        {
+            ArticleId = identity.Id,
+            ArticleVersion = identity.Version,
+            Title = cleaned.Title,
+            Url = article.Url,
+            Source = article.Source,
+            SourcePath = article.SourcePath,
+            CleanedText = cleaned.Text,
+            SentenceCount = cleaned.Sentences.Count,
+            Sentiment = sentiment,
+            Actors = actors,
+            Models = models.Versions,
+            Timings = new ScoringTimings(cleanMs, actorsMs, stanceMs, sentimentMs, time.GetElapsedTime(started).TotalMilliseconds),
+            ScoredAt = time.GetUtcNow(),
+        });
+    }
+
+    private List<ActorStance> ScoreStances(CleanedArticle cleaned, IReadOnlyList<ActorMention> mentions, CancellationToken cancellationToken)
+    {
+        if (mentions.Count == 0)
+        {
+            return [];
+        }
+
+        var inputs = mentions
+            .Select(m => cleaned.Sentences[m.SentenceIndex] is var s
+                ? new StanceInput(s.Text, m.Start - s.Start, m.Start - s.Start + m.Length)
+                : throw new InvalidOperationException("unreachable"))
+            .ToList();
+        var predictions = models.Stance.PredictBatch(inputs, cancellationToken);
+
+        return mentions
+            .Select((mention, i) => (Mention: mention, Prediction: predictions[i]))
+            .GroupBy(x => x.Mention.ActorId, StringComparer.Ordinal)
+            .Select(group => Aggregate(cleaned, group.ToList()))
+            .OrderByDescending(a => a.MentionCount)
+            .ThenBy(a => a.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static ActorStance Aggregate(CleanedArticle cleaned, List<(ActorMention Mention, ClassPrediction Prediction)> group)
+    {
+        var first = group[0].Mention;
+        var probabilities = PolarityLabels.All.ToDictionary(
+            label => label,
+            label => group.Average(x => x.Prediction.Probabilities.GetValueOrDefault(label)),
+            StringComparer.Ordinal);
+        var label = probabilities.MaxBy(p => p.Value).Key;
+
+        // Evidence: the sentences where the model is most sure of a non-neutral stance, one per sentence.
+        var evidence = group
+            .OrderByDescending(x => Math.Abs(x.Prediction.PolarityScore))
+            .DistinctBy(x => x.Mention.SentenceIndex)
+            .Take(EvidencePerActor)
+            .Select(x => cleaned.Sentences[x.Mention.SentenceIndex] is var s
+                ? new EvidenceSentence(s.Index, s.Start, s.Length, s.Text, x.Prediction.Label, Math.Round(x.Prediction.PolarityScore, 4))
+                : throw new InvalidOperationException("unreachable"))
+            .ToList();
+
+        return new ActorStance
+        {
+            ActorId = first.ActorId,
+            Name = first.ActorName,
+            Type = first.Type,
+            Country = first.Country,
+            IsListed = first.IsListed,
+            Label = label,
+            Score = Math.Round(probabilities[PolarityLabels.Positive] - probabilities[PolarityLabels.Negative], 4),
+            Probabilities = probabilities,
+            MentionCount = group.Count,
+            Mentions = group.Select(x => new MentionSpan(x.Mention.SentenceIndex, x.Mention.Start, x.Mention.Length, x.Mention.Text)).ToList(),
+            Evidence = evidence,
+        };
+    }
+
+    private SentimentAssessment ScoreSentiment(CleanedArticle cleaned, CancellationToken cancellationToken)
+    {
+        var predictions = models.Sentiment.PredictBatch(cleaned.Sentences.Select(s => s.Text).ToList(), cancellationToken);
+        var article = SentimentModel.Aggregate(cleaned.Sentences, predictions);
+        return new SentimentAssessment(article.Label, Math.Round(article.Score, 4), article.Probabilities);
+    }
+}
+
+/// <summary>The store's identity of the article being scored.</summary>
+public sealed record ArticleIdentity(string Id, int Version);
+
+/// <summary>Either an assessment or the reason the article was rejected.</summary>
+public sealed record ScoringResult(ArticleAssessment? Assessment, string? RejectionReason)
+{
+    public static ScoringResult Accept(ArticleAssessment assessment) => new(assessment, null);
+
+    public static ScoringResult Reject(string reason) => new(null, reason);
+}

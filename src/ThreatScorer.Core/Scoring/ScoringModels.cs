@@ -1,0 +1,41 @@
+using ThreatScorer.Core.Actors;
+using ThreatScorer.Core.Models;
+
+namespace ThreatScorer.Core.Scoring;
+
+/// <summary>
+/// The models the pipeline scores with, loaded once. Loading fails fast with the path and the reason when a
+/// model is missing or corrupt, so a bad deployment stops at start rather than on the first article.
+/// </summary>
+public sealed class ScoringModels
+{
+    public const string GazetteerRelativePath = "actors/gazetteer.json";
+
+    public ScoringModels(ActorRecognizer actors, StanceModel stance, SentimentModel sentiment)
+    {
+        Actors = actors;
+        Stance = stance;
+        Sentiment = sentiment;
+        Versions = new ModelVersions(stance.Version, sentiment.Version);
+    }
+
+    public ActorRecognizer Actors { get; }
+    public StanceModel Stance { get; }
+    public SentimentModel Sentiment { get; }
+    public ModelVersions Versions { get; }
+
+    /// <summary>Loads the gazetteer and the active stance and sentiment models under <paramref name="modelsRoot"/>.</summary>
+    public static ScoringModels Load(string modelsRoot)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
+        if (!Directory.Exists(modelsRoot))
+        {
+            throw new ModelLoadException(Path.GetFullPath(modelsRoot), "the models folder does not exist");
+        }
+
+        var gazetteer = Gazetteer.Load(Path.Combine(modelsRoot, GazetteerRelativePath));
+        var stance = StanceModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, "stance"));
+        var sentiment = SentimentModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, "sentiment"));
+        return new ScoringModels(new ActorRecognizer(gazetteer), stance, sentiment);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Quartz;
+using ThreatScorer.Core.Configuration;
+using ThreatScorer.Core.Scoring;
+
+namespace ThreatScorer.Worker.Scheduling;
+
+/// <summary>
+/// The scoring job: one run of ingest → score → store. Never runs twice at once on a node; cancellation from
+/// shutdown is honoured between and inside articles.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class ScoreArticlesJob(
+    ScoringRun run,
+    IOptions<ThreatScorerOptions> options,
+    IOptions<ScheduleOptions> schedule,
+    IHostApplicationLifetime lifetime,
+    RunCompletions completions) : IJob
+{
+    public static readonly JobKey Key = new("score-articles", "threatscorer");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var settings = new ScoringRunSettings(
+            options.Value.Inbox.EffectiveFolders,
+            options.Value.Inbox.Limits,
+            schedule.Value.BatchSize,
+            schedule.Value.MaxAttempts);
+        try
+        {
+            var summary = await run.ExecuteAsync(settings, cancellationToken);
+            completions.Record(summary);
+        }
+        finally
+        {
+            if (schedule.Value.RunOnce)
+            {
+                lifetime.StopApplication();
+            }
+        }
+    }
+}

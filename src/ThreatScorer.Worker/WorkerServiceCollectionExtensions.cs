@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Quartz;
+using ThreatScorer.Core.Configuration;
+using ThreatScorer.Worker.Scheduling;
+
+namespace ThreatScorer.Worker;
+
+/// <summary>Registers the worker: the pipeline, start-up checks and the Quartz schedule.</summary>
+public static class WorkerServiceCollectionExtensions
+{
+    public static IServiceCollection AddThreatScorerWorker(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddThreatScorerCore();
+        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>());
+        services.TryAddSingleton<RunCompletions>();
+
+        // Start-up checks are registered before Quartz so they finish before the first trigger can fire.
+        services.AddHostedService<StartupService>();
+
+        var schedule = configuration.GetSection(ScheduleOptions.SectionName).Get<ScheduleOptions>() ?? new ScheduleOptions();
+        services.AddQuartz(q =>
+        {
+            q.AddJob<ScoreArticlesJob>(j => j.WithIdentity(ScoreArticlesJob.Key).StoreDurably());
+            if (CronExpression.TryParse(schedule.Cron, out _) && !schedule.RunOnce)
+            {
+                q.AddTrigger(t => t.ForJob(ScoreArticlesJob.Key).WithIdentity("score-articles-cron", "threatscorer")
+                    .WithCronSchedule(schedule.Cron));
+            }
+
+            if (schedule.RunAtStart)
+            {
+                q.RunAtStartup(ScoreArticlesJob.Key);
+            }
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        return services;
+    }
+}
