@@ -160,6 +160,15 @@ public sealed class SqliteArticleStore : IArticleStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
+        var updated = await ExecuteAsync(connection, transaction,
+            "UPDATE articles SET status = 'scored', scored_at = $t, updated_at = $t, last_error = NULL WHERE id = $a AND version = $v;",
+            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$t", Format(assessment.ScoredAt)));
+        if (updated == 0)
+        {
+            throw new InvalidOperationException(
+                $"Article {assessment.ArticleId} version {assessment.ArticleVersion} is not in the store; the assessment was not saved.");
+        }
+
         // Idempotent on (article, version, models): scoring the same thing twice replaces, never duplicates.
         await ExecuteAsync(connection, transaction,
             "DELETE FROM actor_stances WHERE article_id = $a AND article_version = $v AND model_version = $m;",
@@ -181,15 +190,6 @@ public sealed class SqliteArticleStore : IArticleStore
                 """, cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey),
                 ("$id", actor.ActorId), ("$name", actor.Name), ("$type", actor.Type.ToString()), ("$country", actor.Country),
                 ("$listed", actor.IsListed ? 1 : 0), ("$label", actor.Label), ("$score", actor.Score), ("$count", actor.MentionCount));
-        }
-
-        var updated = await ExecuteAsync(connection, transaction,
-            "UPDATE articles SET status = 'scored', scored_at = $t, updated_at = $t, last_error = NULL WHERE id = $a AND version = $v;",
-            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$t", Format(assessment.ScoredAt)));
-        if (updated == 0)
-        {
-            throw new InvalidOperationException(
-                $"Article {assessment.ArticleId} version {assessment.ArticleVersion} is not in the store; the assessment was not saved.");
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run). Everything the suite needs today is embedded (SQLite, the shipped
+# models); tests that need ../shared/data skip with a message when it is absent. Ends with the line
+# "N passed, N failed, N skipped" counted from the TRX results.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+dotnet test ThreatScorer.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
+    | grep -vE '^\s*$'
+status=${PIPESTATUS[0]}
+
+passed=0; failed=0; skipped=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+    counters=$(grep -o '<Counters [^>]*>' "$trx")
+    get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    passed=$((passed + $(get passed)))
+    failed=$((failed + $(get failed)))
+    skipped=$((skipped + $(get notExecuted)))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    # The build or the test host failed before any result was written: count that as a failure.
+    failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
