@@ -13,9 +13,8 @@ internal sealed class StanceRow
 
     public string Mention { get; set; } = string.Empty;
 
-    /// <summary>1-based key into <see cref="PolarityLabels.All"/> (0 = missing, used at prediction time).</summary>
-    [KeyType(3)]
-    public uint Label { get; set; }
+    /// <summary>A <see cref="PolarityLabels"/> label; empty at prediction time.</summary>
+    public string Label { get; set; } = string.Empty;
 
     public float Weight { get; set; } = 1f;
 }
@@ -25,8 +24,7 @@ internal sealed class SentimentRow
 {
     public string Text { get; set; } = string.Empty;
 
-    [KeyType(3)]
-    public uint Label { get; set; }
+    public string Label { get; set; } = string.Empty;
 
     public float Weight { get; set; } = 1f;
 }
@@ -44,19 +42,6 @@ internal static class TextFeatures
     // Marker words survive FeaturizeText's tokenisation and lower-casing, unlike "<t>" punctuation.
     public const string TargetStart = "xxtgtstart";
     public const string TargetEnd = "xxtgtend";
-
-    public static uint LabelKey(string label)
-    {
-        for (var i = 0; i < PolarityLabels.All.Count; i++)
-        {
-            if (PolarityLabels.All[i] == label)
-            {
-                return (uint)(i + 1);
-            }
-        }
-
-        throw new ArgumentException($"Unknown polarity label '{label}'.", nameof(label));
-    }
 
     public static StanceRow Stance(string sentence, int from, int to, int windowWords)
     {

@@ -45,7 +45,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
     protected abstract List<(TInput Input, string Label)> SelectExamples(IReadOnlyList<NewsMtscRecord> records);
 
     /// <summary>The featurisation row of an input, with label key and weight set.</summary>
-    protected abstract TRow ToRow(TInput input, uint labelKey, float weight, TextClassifierHyperparameters hp);
+    protected abstract TRow ToRow(TInput input, string label, float weight, TextClassifierHyperparameters hp);
 
     /// <summary>Reloads the saved model through the public model class (proves the saved file, not the in-memory one).</summary>
     protected abstract IPredictorUnderTest LoadSaved(string directory);
@@ -99,7 +99,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
         var counts = trainExamples.GroupBy(e => e.Label).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var trainRows = trainExamples.ConvertAll(e => ToRow(
             e.Input,
-            TextFeatures.LabelKey(e.Label),
+            e.Label,
             hp.BalanceClasses ? (float)trainExamples.Count / (counts.Count * counts[e.Label]) : 1f,
             hp));
 
@@ -247,7 +247,11 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             pipeline = pipeline is null ? step : pipeline.Append(step);
         }
 
-        var withFeatures = pipeline!.Append(ml.Transforms.Concatenate("Features", featureColumns.ToArray()))
+        // Explicit key data fixes the key (and so Score slot) order to PolarityLabels.All.
+        var keys = ml.Data.LoadFromEnumerable(PolarityLabels.All.Select(l => new LabelKeyRow { Label = l }));
+        var withFeatures = ml.Transforms.Conversion.MapValueToKey("Label", "Label", keyData: keys)
+            .Append(pipeline!)
+            .Append(ml.Transforms.Concatenate("Features", featureColumns.ToArray()))
             .AppendCacheCheckpoint(ml);
         return hp.Trainer switch
         {
@@ -349,6 +353,11 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
             .FirstOrDefault()?.InformationalVersion;
         return (informational ?? assembly.GetName().Version?.ToString() ?? "unknown").Split('+')[0];
+    }
+
+    private sealed class LabelKeyRow
+    {
+        public string Label { get; set; } = string.Empty;
     }
 
     /// <summary>The reloaded model, seen through the trainer's row type.</summary>

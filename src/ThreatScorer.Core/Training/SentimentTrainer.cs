@@ -51,8 +51,8 @@ public sealed class SentimentTrainer(TimeProvider timeProvider) : IModelTrainer
         protected override List<(string Input, string Label)> SelectExamples(IReadOnlyList<NewsMtscRecord> records) =>
             AgreeingSentences(records);
 
-        protected override SentimentRow ToRow(string input, uint labelKey, float weight, TextClassifierHyperparameters hp) =>
-            new() { Text = input, Label = labelKey, Weight = weight };
+        protected override SentimentRow ToRow(string input, string label, float weight, TextClassifierHyperparameters hp) =>
+            new() { Text = input, Label = label, Weight = weight };
 
         protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(SentimentModel.Load(directory));
 

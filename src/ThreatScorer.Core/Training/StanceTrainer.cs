@@ -29,10 +29,10 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
         protected override List<(StanceInput Input, string Label)> SelectExamples(IReadOnlyList<NewsMtscRecord> records) =>
             records.Select(r => (new StanceInput(r.Sentence, r.From, r.To), r.Label)).ToList();
 
-        protected override StanceRow ToRow(StanceInput input, uint labelKey, float weight, TextClassifierHyperparameters hp)
+        protected override StanceRow ToRow(StanceInput input, string label, float weight, TextClassifierHyperparameters hp)
         {
             var row = TextFeatures.Stance(input.Sentence, input.From, input.To, hp.WindowWords);
-            row.Label = labelKey;
+            row.Label = label;
             row.Weight = weight;
             return row;
         }
