@@ -6,11 +6,14 @@ namespace ThreatScorer.Core.Training;
 /// </summary>
 public sealed record TextClassifierHyperparameters
 {
-    /// <summary>Stance defaults, selected on dev-rw/dev-mt (see the model card).</summary>
-    public static TextClassifierHyperparameters StanceDefault { get; } = new();
+    /// <summary>
+    /// Stance defaults, selected on dev-rw/dev-mt: LBFGS with L2 = 0.1 beat SDCA by ~0.02 macro-F1 on both files;
+    /// class weighting, window 4 or 10, char 4-grams and word 3-grams were within noise.
+    /// </summary>
+    public static TextClassifierHyperparameters StanceDefault { get; } = new() { Trainer = "lbfgs", L2 = 0.1f };
 
-    /// <summary>Sentiment defaults.</summary>
-    public static TextClassifierHyperparameters SentimentDefault { get; } = new() { WindowWords = 0 };
+    /// <summary>Sentiment defaults: SDCA with char 4-grams was best on both dev files (LBFGS, 3-grams, weighting lower).</summary>
+    public static TextClassifierHyperparameters SentimentDefault { get; } = new() { WindowWords = 0, CharNgramLength = 4 };
 
     /// <summary>Words of context on each side of the target (stance only; 0 for sentiment).</summary>
     public int WindowWords { get; init; } = 6;

@@ -43,10 +43,12 @@ public sealed class EvaluatorAndReaderTests
         var positive = Prediction(0.1f, 0.1f, 0.8f);
         var neutral = Prediction(0.1f, 0.8f, 0.1f);
 
-        var article = SentimentModel.Aggregate([negative, neutral, neutral, neutral, positive]);
+        // Weights 2 (title), 1.5, 1.5 (lead), 1: (−1.4 − 1.05 + 0 + 0.7) / 6.
+        var article = SentimentModel.Aggregate([negative, negative, neutral, positive]);
         Assert.Equal("negative", article.Label);
-        Assert.Equal(-0.7f * 2 / 7 + 0.7f / 7, article.Score, 5);
-        Assert.Equal(5, article.SentenceCount);
+        Assert.Equal(-1.75f / 6, article.Score, 5);
+        Assert.Equal(4, article.SentenceCount);
+        Assert.Equal("neutral", SentimentModel.Aggregate([negative, neutral, positive]).Label);
 
         Assert.Equal("positive", SentimentModel.Aggregate([negative, positive], [1f, 3f]).Label);
         Assert.Equal("neutral", SentimentModel.Aggregate([negative, positive], [1f, 1f]).Label);
