@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace ThreatScorer.Core.Models;
+
+/// <summary>
+/// Target-dependent stance (negative/neutral/positive) of a sentence toward a mention in it. Thread-safe.
+/// </summary>
+public sealed class StanceModel
+{
+    /// <summary>Context words on each side of the target, used when metrics.json does not say.</summary>
+    internal const int DefaultWindowWords = 6;
+
+    private readonly PooledPredictor<StanceRow> _predictor;
+    private readonly int _windowWords;
+
+    private StanceModel(PooledPredictor<StanceRow> predictor, int windowWords)
+    {
+        _predictor = predictor;
+        _windowWords = windowWords;
+    }
+
+    /// <summary>The version folder name the model was trained as, e.g. <c>stance-20261128-1a2b3c4d</c>.</summary>
+    public string Version => _predictor.Version;
+
+    /// <summary>Loads a model from a version directory (model.zip + metrics.json).</summary>
+    /// <exception cref="ModelLoadException">The directory or a file is missing or corrupt; the message names the path.</exception>
+    public static StanceModel Load(string modelDirectory)
+    {
+        var predictor = PooledPredictor<StanceRow>.Load(modelDirectory, ModelTasks.Stance);
+        var window = DefaultWindowWords;
+        if (predictor.Metadata.TryGetProperty("hyperparameters", out var hp)
+            && hp.ValueKind == JsonValueKind.Object
+            && hp.TryGetProperty("windowWords", out var w)
+            && w.TryGetInt32(out var value))
+        {
+            window = value;
+        }
+
+        return new StanceModel(predictor, window);
+    }
+
+    /// <summary>Loads the ACTIVE stance model under a models root (<c>models/stance/ACTIVE</c>).</summary>
+    public static StanceModel LoadActive(string modelsRoot) =>
+        Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Stance));
+
+    /// <summary>Predicts the stance toward <c>sentence[from..to)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The span is empty or not inside the sentence.</exception>
+    public ClassPrediction Predict(string sentence, int from, int to) =>
+        _predictor.Predict(TextFeatures.Stance(sentence, from, to, _windowWords));
+
+    /// <summary>Predicts many inputs with one batched transform; results are in input order.</summary>
+    public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<StanceInput> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var rows = new List<StanceRow>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            rows.Add(TextFeatures.Stance(input.Sentence, input.From, input.To, _windowWords));
+        }
+
+        return _predictor.PredictBatch(rows, cancellationToken);
+    }
+}

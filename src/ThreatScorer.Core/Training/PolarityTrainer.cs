@@ -1,0 +1,370 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Transforms.Text;
+using ThreatScorer.Core.Models;
+
+namespace ThreatScorer.Core.Training;
+
+/// <summary>Trains a model for one task and writes its version folder.</summary>
+public interface IModelTrainer
+{
+    /// <summary>The <see cref="ModelTasks"/> name this trainer serves.</summary>
+    string Task { get; }
+
+    /// <summary>Trains, evaluates on each dev file, writes model.zip, metrics.json and model-card.md.</summary>
+    Task<TrainingResult> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Shared training for the n-gram polarity classifiers: fingerprint, featurise, fit, save (with normalised zip
+/// timestamps so equal inputs give equal bytes), reload, evaluate, measure, write card and metrics.
+/// </summary>
+internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
+    where TInput : notnull
+    where TRow : class, new()
+{
+    // Zip entries get this timestamp so the bytes depend only on the model (ZIP's DOS time cannot go earlier).
+    private static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public abstract string Task { get; }
+
+    protected abstract TextClassifierHyperparameters DefaultHyperparameters { get; }
+
+    /// <summary>Text columns of <typeparamref name="TRow"/> and whether each gets char n-grams.</summary>
+    protected abstract IReadOnlyList<(string Column, bool CharNgrams)> TextColumns(TextClassifierHyperparameters hp);
+
+    /// <summary>The task's labelled examples selected from NewsMTSC records.</summary>
+    protected abstract List<(TInput Input, string Label)> SelectExamples(IReadOnlyList<NewsMtscRecord> records);
+
+    /// <summary>The featurisation row of an input, with label key and weight set.</summary>
+    protected abstract TRow ToRow(TInput input, string label, float weight, TextClassifierHyperparameters hp);
+
+    /// <summary>Reloads the saved model through the public model class (proves the saved file, not the in-memory one).</summary>
+    protected abstract IPredictorUnderTest LoadSaved(string directory);
+
+    /// <summary>Card paragraphs specific to the task (what the label means, how the data was selected).</summary>
+    protected abstract string DescribeTask();
+
+    protected abstract string DescribeData(int trainExamples, int trainRecords);
+
+    public async Task<TrainingResult> TrainAsync(
+        TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Task != Task)
+        {
+            throw new ArgumentException($"This trainer trains '{Task}', not '{request.Task}'.", nameof(request));
+        }
+
+        if (request.TrainFiles.Count == 0)
+        {
+            throw new ArgumentException("At least one training file is needed.", nameof(request));
+        }
+
+        var hp = request.Hyperparameters ?? DefaultHyperparameters;
+        var started = timeProvider.GetUtcNow();
+
+        progress?.Report(new TrainingProgress("read", $"reading {request.TrainFiles.Count} training file(s)"));
+        var trainRecords = new List<NewsMtscRecord>();
+        foreach (var file in request.TrainFiles)
+        {
+            trainRecords.AddRange(await NewsMtscReader.ReadAsync(file, cancellationToken));
+        }
+
+        if (request.MaxTrainExamples is { } max)
+        {
+            trainRecords = trainRecords.Take(max).ToList();
+        }
+
+        var devSets = new List<(string File, List<(TInput Input, string Label)> Examples)>();
+        foreach (var file in request.DevFiles)
+        {
+            devSets.Add((file, SelectExamples(await NewsMtscReader.ReadAsync(file, cancellationToken))));
+        }
+
+        var trainExamples = SelectExamples(trainRecords);
+        if (trainExamples.Count == 0)
+        {
+            throw new InvalidOperationException("No training examples after selection.");
+        }
+
+        var counts = trainExamples.GroupBy(e => e.Label).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var trainRows = trainExamples.ConvertAll(e => ToRow(
+            e.Input,
+            e.Label,
+            hp.BalanceClasses ? (float)trainExamples.Count / (counts.Count * counts[e.Label]) : 1f,
+            hp));
+
+        var fingerprint = await FingerprintAsync(request, hp, cancellationToken);
+        var version = ModelRegistry.VersionName(Task, started, fingerprint);
+        var taskDir = Path.GetFullPath(Path.Combine(request.ModelsRoot, Task));
+        Directory.CreateDirectory(taskDir);
+        var staging = Path.Combine(taskDir, $".staging-{version}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            progress?.Report(new TrainingProgress("fit", $"fitting on {trainRows.Count} examples"));
+            cancellationToken.ThrowIfCancellationRequested();
+            var ml = new MLContext(request.Seed);
+            var data = ml.Data.LoadFromEnumerable(trainRows);
+            var stopwatch = Stopwatch.StartNew();
+            var model = BuildPipeline(ml, hp).Fit(data);
+            stopwatch.Stop();
+            var trainingTime = stopwatch.Elapsed;
+
+            var modelPath = Path.Combine(staging, ModelRegistry.ModelFileName);
+            SaveNormalised(ml, model, data.Schema, modelPath);
+            var modelBytes = new FileInfo(modelPath).Length;
+
+            // metrics.json first with what the loader needs, so the saved model can be reloaded and evaluated.
+            var metrics = new JsonObject
+            {
+                ["task"] = Task,
+                ["version"] = version,
+                ["createdUtc"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                ["seed"] = request.Seed,
+                ["fingerprint"] = fingerprint,
+                ["hyperparameters"] = JsonSerializer.SerializeToNode(hp, JsonOptions),
+            };
+            await WriteJsonAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
+
+            progress?.Report(new TrainingProgress("evaluate", $"evaluating on {devSets.Count} dev file(s)"));
+            var saved = LoadSaved(staging);
+            var evaluations = new List<DevEvaluation>();
+            foreach (var (file, examples) in devSets)
+            {
+                var predicted = saved.PredictBatch(examples.ConvertAll(e => e.Input), cancellationToken);
+                var gold = examples.ConvertAll(e => e.Label);
+                evaluations.Add(new DevEvaluation(
+                    Path.GetFileName(file), Evaluator.Evaluate(gold, predicted.Select(p => p.Label).ToList(), PolarityLabels.All)));
+            }
+
+            double single = 0, batch = 0;
+            if (request.MeasureThroughput)
+            {
+                progress?.Report(new TrainingProgress("measure", "measuring predictions per second"));
+                var sample = devSets.SelectMany(d => d.Examples).DefaultIfEmpty(trainExamples[0]).Select(e => e.Input).ToList();
+                (single, batch) = MeasureThroughput(saved, sample, cancellationToken);
+            }
+
+            metrics["trainExamples"] = trainRows.Count;
+            metrics["trainFiles"] = new JsonArray(request.TrainFiles.Select(f => (JsonNode)new JsonObject
+            {
+                ["name"] = Path.GetFileName(f),
+                ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))),
+            }).ToArray());
+            metrics["trainingSeconds"] = Math.Round(trainingTime.TotalSeconds, 2);
+            metrics["singleThreadPredictionsPerSecond"] = Math.Round(single);
+            metrics["batchPredictionsPerSecond"] = Math.Round(batch);
+            metrics["modelBytes"] = modelBytes;
+            metrics["packages"] = new JsonObject
+            {
+                ["Microsoft.ML"] = MlNetVersion(),
+                ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
+            };
+            metrics["dev"] = new JsonObject(evaluations.Select(e =>
+                KeyValuePair.Create(e.File, JsonSerializer.SerializeToNode(e.Report, JsonOptions))));
+            await WriteJsonAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
+
+            var card = ModelCard.Render(new ModelCard.Content(
+                Task, version, started, request.Seed, fingerprint, hp, DescribeTask(),
+                DescribeData(trainRows.Count, trainRecords.Count), request.TrainFiles, evaluations,
+                trainingTime, single, batch, modelBytes, MlNetVersion(),
+                System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
+            await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.CardFileName), card, cancellationToken);
+
+            var versionDir = Path.Combine(taskDir, version);
+            if (Directory.Exists(versionDir))
+            {
+                Directory.Delete(versionDir, recursive: true);
+            }
+
+            Directory.Move(staging, versionDir);
+            if (request.Activate)
+            {
+                ModelRegistry.Activate(request.ModelsRoot, Task, version);
+            }
+
+            progress?.Report(new TrainingProgress("done", $"wrote {versionDir}"));
+            return new TrainingResult(
+                Task, version, versionDir, fingerprint, trainRows.Count, evaluations, trainingTime, single, batch, modelBytes,
+                request.Activate);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    internal static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+    };
+
+    private EstimatorChain<MulticlassPredictionTransformer<MaximumEntropyModelParameters>> BuildPipeline(MLContext ml, TextClassifierHyperparameters hp)
+    {
+        var columns = TextColumns(hp);
+        IEstimator<ITransformer>? pipeline = null;
+        var featureColumns = new List<string>();
+        foreach (var (column, charNgrams) in columns)
+        {
+            var output = "F_" + column;
+            featureColumns.Add(output);
+            var options = new TextFeaturizingEstimator.Options
+            {
+                CaseMode = TextNormalizingEstimator.CaseMode.Lower,
+                KeepDiacritics = false,
+                KeepPunctuations = true,
+                KeepNumbers = true,
+                WordFeatureExtractor = new WordBagEstimator.Options
+                {
+                    NgramLength = hp.WordNgramLength,
+                    UseAllLengths = true,
+                    MaximumNgramsCount = [hp.MaxNgramsPerColumn],
+                },
+                CharFeatureExtractor = charNgrams && hp.CharNgramLength > 0
+                    ? new WordBagEstimator.Options
+                    {
+                        NgramLength = hp.CharNgramLength,
+                        UseAllLengths = false,
+                        MaximumNgramsCount = [hp.MaxNgramsPerColumn],
+                    }
+                    : null,
+            };
+            var step = ml.Transforms.Text.FeaturizeText(output, options, column);
+            pipeline = pipeline is null ? step : pipeline.Append(step);
+        }
+
+        // Explicit key data fixes the key (and so Score slot) order to PolarityLabels.All.
+        var keys = ml.Data.LoadFromEnumerable(PolarityLabels.All.Select(l => new LabelKeyRow { Label = l }));
+        var withFeatures = ml.Transforms.Conversion.MapValueToKey("Label", "Label", keyData: keys)
+            .Append(pipeline!)
+            .Append(ml.Transforms.Concatenate("Features", featureColumns.ToArray()))
+            .AppendCacheCheckpoint(ml);
+        return hp.Trainer switch
+        {
+            "sdca" => withFeatures.Append(ml.MulticlassClassification.Trainers.SdcaMaximumEntropy(
+                new SdcaMaximumEntropyMulticlassTrainer.Options
+                {
+                    LabelColumnName = "Label",
+                    FeatureColumnName = "Features",
+                    ExampleWeightColumnName = "Weight",
+                    L2Regularization = hp.L2,
+                    MaximumNumberOfIterations = hp.MaxIterations,
+                    // One thread: SDCA's parallel updates are not deterministic.
+                    NumberOfThreads = 1,
+                })),
+            "lbfgs" => withFeatures.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(
+                new LbfgsMaximumEntropyMulticlassTrainer.Options
+                {
+                    LabelColumnName = "Label",
+                    FeatureColumnName = "Features",
+                    ExampleWeightColumnName = "Weight",
+                    L1Regularization = 0,
+                    L2Regularization = hp.L2 ?? 0.1f,
+                    MaximumNumberOfIterations = hp.MaxIterations ?? int.MaxValue,
+                    NumberOfThreads = 1,
+                })),
+            _ => throw new ArgumentException($"Unknown trainer '{hp.Trainer}' (use sdca or lbfgs).", nameof(hp)),
+        };
+    }
+
+    private static void SaveNormalised(MLContext ml, ITransformer model, DataViewSchema schema, string path)
+    {
+        using var buffer = new MemoryStream();
+        ml.Model.Save(model, schema, buffer);
+        buffer.Position = 0;
+        using var source = new ZipArchive(buffer, ZipArchiveMode.Read);
+        using var target = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
+        foreach (var entry in source.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
+            copy.LastWriteTime = ZipEpoch;
+            using var from = entry.Open();
+            using var to = copy.Open();
+            from.CopyTo(to);
+        }
+    }
+
+    private static async Task<string> FingerprintAsync(
+        TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in request.TrainFiles)
+        {
+            sha.AppendData(await File.ReadAllBytesAsync(file, cancellationToken));
+        }
+
+        var settings = string.Create(
+            CultureInfo.InvariantCulture,
+            $"\ntask={request.Task}\nseed={request.Seed}\nmaxTrainExamples={request.MaxTrainExamples}\nhyperparameters={JsonSerializer.Serialize(hp, JsonOptions)}");
+        sha.AppendData(Encoding.UTF8.GetBytes(settings));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    private static (double Single, double Batch) MeasureThroughput(
+        IPredictorUnderTest model, List<TInput> sample, CancellationToken cancellationToken)
+    {
+        const int target = 20_000;
+        var rows = new List<TInput>(target);
+        while (rows.Count < target)
+        {
+            rows.AddRange(sample.Take(target - rows.Count));
+        }
+
+        // Warm-up so engine creation and JIT are not measured.
+        model.PredictBatch(sample.Take(100).ToList(), cancellationToken);
+        model.Predict(sample[0]);
+
+        var stopwatch = Stopwatch.StartNew();
+        foreach (var row in rows)
+        {
+            model.Predict(row);
+        }
+
+        var single = rows.Count / stopwatch.Elapsed.TotalSeconds;
+        cancellationToken.ThrowIfCancellationRequested();
+        stopwatch.Restart();
+        model.PredictBatch(rows, cancellationToken);
+        var batch = rows.Count / stopwatch.Elapsed.TotalSeconds;
+        return (single, batch);
+    }
+
+    private static async Task WriteJsonAsync(string path, JsonObject json, CancellationToken cancellationToken) =>
+        await File.WriteAllTextAsync(path, json.ToJsonString(JsonOptions) + "\n", cancellationToken);
+
+    internal static string MlNetVersion()
+    {
+        var assembly = typeof(MLContext).Assembly;
+        var informational = assembly
+            .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>()
+            .FirstOrDefault()?.InformationalVersion;
+        return (informational ?? assembly.GetName().Version?.ToString() ?? "unknown").Split('+')[0];
+    }
+
+    private sealed class LabelKeyRow
+    {
+        public string Label { get; set; } = string.Empty;
+    }
+
+    /// <summary>The reloaded model, seen through the trainer's row type.</summary>
+    protected interface IPredictorUnderTest
+    {
+        ClassPrediction Predict(TInput input);
+
+        IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<TInput> inputs, CancellationToken cancellationToken);
+    }
+}
