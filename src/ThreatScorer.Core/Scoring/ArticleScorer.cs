@@ -128,8 +128,38 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
     private SentimentAssessment ScoreSentiment(CleanedArticle cleaned, CancellationToken cancellationToken)
     {
         var predictions = models.Sentiment.PredictBatch(cleaned.Sentences.Select(s => s.Text).ToList(), cancellationToken);
-        var article = SentimentModel.Aggregate(cleaned.Sentences, predictions);
-        return new SentimentAssessment(article.Label, Math.Round(article.Score, 4), article.Probabilities);
+        var weights = SentenceWeights.For(cleaned.Sentences);
+        var article = SentimentModel.Aggregate(predictions, weights);
+        var total = weights.Sum();
+        var probabilities = PolarityLabels.All.ToDictionary(
+            label => label,
+            label => (float)Math.Round(predictions.Select((p, i) => weights[i] * p.Probabilities.GetValueOrDefault(label)).Sum() / total, 4),
+            StringComparer.Ordinal);
+        return new SentimentAssessment(article.Label, Math.Round(article.Score, 4), probabilities);
+    }
+}
+
+/// <summary>
+/// How much each sentence counts when sentence scores are combined into the article's: the title and the lead
+/// (the first two body sentences) carry the framing a reader takes away, so they weigh more.
+/// </summary>
+public static class SentenceWeights
+{
+    public const float Title = 2f;
+    public const float Lead = 1.5f;
+    public const int LeadSentences = 2;
+
+    public static float[] For(IReadOnlyList<Sentence> sentences)
+    {
+        ArgumentNullException.ThrowIfNull(sentences);
+        var weights = new float[sentences.Count];
+        var body = 0;
+        for (var i = 0; i < sentences.Count; i++)
+        {
+            weights[i] = sentences[i].IsTitle ? Title : body++ < LeadSentences ? Lead : 1f;
+        }
+
+        return weights;
     }
 }
 

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using System.Globalization;
+using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Training;
+
+namespace ThreatScorer.Cli.Commands;
+
+/// <summary><c>threatscorer train --task T --data FILE… --dev FILE…</c>: train a model version into the models folder.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var task = new Option<string>("--task") { Description = "stance or sentiment.", Required = true };
+        var data = new Option<string[]>("--data") { Description = "Training JSONL files (NewsMTSC format).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var dev = new Option<string[]>("--dev") { Description = "Dev JSONL files, each evaluated and reported.", AllowMultipleArgumentsPerToken = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed (same data + seed = same model file).", DefaultValueFactory = _ => 42 };
+        var output = new Option<string>("--out") { Description = "Models root; the version goes to <out>/<task>/<version>/.", DefaultValueFactory = _ => "models" };
+        var activate = new Option<bool>("--activate") { Description = "Make the new version the active one." };
+        var command = new Command("train", "Train a model from labelled data and write its version folder (model.zip, model card, metrics).")
+        {
+            task, data, dev, seed, output, activate,
+        };
+        command.SetAction((parse, ct) => RunAsync(
+            new TrainingRequest(parse.GetValue(task)!, parse.GetValue(data)!, parse.GetValue(dev) ?? [], parse.GetValue(seed), parse.GetValue(output)!)
+            {
+                Activate = parse.GetValue(activate),
+            },
+            ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(TrainingRequest request, CancellationToken ct)
+    {
+        foreach (var file in request.TrainFiles.Concat(request.DevFiles))
+        {
+            if (!File.Exists(file))
+            {
+                await Console.Error.WriteLineAsync($"error: no such data file: {Path.GetFullPath(file)}");
+                return ExitCodes.BadInput;
+            }
+        }
+
+        var progress = new Progress<TrainingProgress>(p => Console.Error.WriteLine($"[{p.Stage}] {p.Message}"));
+        try
+        {
+            var result = await ModelTraining.TrainAsync(request, TimeProvider.System, progress, ct);
+            var inv = CultureInfo.InvariantCulture;
+            Console.WriteLine(string.Create(inv, $"trained {result.Task} {result.Version} on {result.TrainExamples} examples in {result.TrainingTime.TotalSeconds:F1} s"));
+            foreach (var devEval in result.DevEvaluations)
+            {
+                Console.WriteLine(string.Create(inv, $"  {Path.GetFileName(devEval.File)}: macro-F1 {devEval.Report.MacroF1:F3}, accuracy {devEval.Report.Accuracy:F3} ({devEval.Report.Count} examples)"));
+            }
+
+            Console.WriteLine($"model: {result.ModelDirectory}{(result.Activated ? " (active)" : string.Empty)}");
+            return ExitCodes.Ok;
+        }
+        catch (InputFormatException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}
