@@ -593,11 +593,19 @@ public sealed class ActorRecognizer
     {
         var content = 0;
         var capitalised = 0;
+        var upper = 0;
+        var words = 0;
         foreach (var t in tokens)
         {
             if (t.Kind != ActorTokenKind.Word || t.Length < 2 || !char.IsLetter(text[t.Start]))
             {
                 continue;
+            }
+
+            words++;
+            if (ActorTokenizer.IsAllUpper(text.AsSpan(t.Start, t.Length)))
+            {
+                upper++;
             }
 
             var key = ActorTokenizer.Key(text, t);
@@ -615,6 +623,12 @@ public sealed class ActorRecognizer
 
         // A long sentence full of names ("attended by Rahmon, Russian President Vladimir Putin, ...") still has
         // several lower-case words; a headline has at most two.
+        // An all-capitals line ("PROMISE KEPT") is a heading too.
+        if (words >= 2 && upper == words)
+        {
+            return true;
+        }
+
         return content >= 3 && content - capitalised <= 2 && capitalised * 4 >= content * (isTitle ? 2 : 3);
     }
 }

@@ -229,7 +229,12 @@ public static partial class GazetteerBuilder
                 }
             }
 
-            return null;
+            // Some PETRARCH "government" blocks are really one person ("BARACK_OBAMA [USAGOV]" with no CountryInfo
+            // tag): a primary name that is a supplement person joins that person.
+            return c.Type != ActorType.Person
+                && _supplementPersons.TryGetValue(Key(Display(c.Block.Names[0], person: true)), out var person)
+                ? person
+                : null;
         }
 
         private void Add(DraftActor actor)
@@ -353,7 +358,7 @@ public static partial class GazetteerBuilder
 
         var word = surface.AsSpan(words[0].Start, words[0].Length);
         var key = word.ToString().ToLowerInvariant();
-        if (word.Length < 2 || BlockedShortWords.Contains(key) || key.All(char.IsDigit))
+        if (word.Length < 2 || BlockedWords.Contains(key) || key.All(char.IsDigit))
         {
             return false;
         }
@@ -362,9 +367,15 @@ public static partial class GazetteerBuilder
         return acronym || (!NameWords.IsStop(key) && (declared || !NameWords.Connectors.Contains(key)));
     }
 
-    private static readonly HashSet<string> BlockedShortWords = new(
+    /// <summary>Two-letter words, and English words found as single-word PETRARCH aliases ("Country" for Georgia).</summary>
+    private static readonly HashSet<string> BlockedWords = new(
         ["is", "it", "in", "on", "at", "or", "an", "as", "be", "by", "do", "go", "he", "if", "me", "my", "no", "of",
-         "ok", "so", "to", "up", "we", "am", "pm", "us.", "hi", "oh", "ah", "id", "tv"],
+         "ok", "so", "to", "up", "we", "am", "pm", "hi", "oh", "ah", "id", "tv",
+         "country", "nation", "foundation", "youth", "olive", "lightning", "falcon", "paradise", "occupied", "tigers",
+         "machete", "moron", "mavericks", "avengers", "inevitables", "boogeymen", "extraditables", "natal", "hippo",
+         "insula", "sinic", "sinica", "sinitic", "thule", "tivoli", "moonland", "sheepland", "hope", "murray", "soledad",
+         "sodom", "gomorrah", "gomorrha", "yahweh", "olympus", "riviera", "lascar", "rahat", "kemet", "cornerstone",
+         "epa", "senate", "potus", "scotus", "secdef", "contras", "provos", "unita", "basij", "hisba", "nords", "aleph"],
         StringComparer.Ordinal);
 
     /// <summary>
@@ -553,11 +564,7 @@ public static partial class GazetteerBuilder
                 var close = raw.IndexOf(')', open);
                 var inner = close > open ? raw[(open + 1)..close] : "";
                 var outer = (raw[..open] + (close > open ? raw[(close + 1)..] : "")).Replace('_', ' ').Trim();
-                if (inner.Length >= 3 && inner.All(char.IsUpper))
-                {
-                    Names.Add(inner);
-                }
-
+                // The bracketed acronym is dropped: for obscure groups it mostly collides with common acronyms (EPA).
                 raw = outer;
             }
 

@@ -39,6 +39,9 @@ internal static class NameWords
         act law bill constitution resolution charter convention protocol accord
         times post press media tv radio agency daily weekly online facebook twitter youtube instagram telegram
         whatsapp tiktok google x
+        administration executive order section proclamation memorandum presidential fact sheet participants states
+        house commerce god foundation golden age promise kept made national day week month year nation black
+        white tribal budget investing jr sr
         """);
 
     /// <summary>The most frequent English words, which start sentences but do not name anyone.</summary>
