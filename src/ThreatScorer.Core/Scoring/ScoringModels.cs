@@ -33,7 +33,17 @@ public sealed class ScoringModels
             throw new ModelLoadException(Path.GetFullPath(modelsRoot), "the models folder does not exist");
         }
 
-        var gazetteer = Gazetteer.Load(Path.Combine(modelsRoot, GazetteerRelativePath));
+        var gazetteerPath = Path.Combine(modelsRoot, GazetteerRelativePath);
+        Gazetteer gazetteer;
+        try
+        {
+            gazetteer = Gazetteer.Load(gazetteerPath);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            throw new ModelLoadException(Path.GetFullPath(gazetteerPath), ex.Message, ex);
+        }
+
         var stance = StanceModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, "stance"));
         var sentiment = SentimentModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, "sentiment"));
         return new ScoringModels(new ActorRecognizer(gazetteer), stance, sentiment);
