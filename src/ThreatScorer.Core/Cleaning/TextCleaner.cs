@@ -10,7 +10,7 @@ namespace ThreatScorer.Core.Cleaning;
 /// Stateless apart from its limits, so one instance may be shared by every thread.
 /// </summary>
 /// <remarks>
-/// NFC rather than NFKC: NFKC would also rewrite "km²" as "km2", "½" as "1⁄2" and "™" as "TM", changing
+/// NFC rather than NFKC (composition done in code, as the build has no ICU data): NFKC would also rewrite "km²" as "km2", "½" as "1⁄2" and "™" as "TM", changing
 /// numbers the models read. The compatibility folds that are safe (no-break and other spaces, ligatures like
 /// "ﬁ", full-width ASCII) are applied one by one instead.
 /// </remarks>

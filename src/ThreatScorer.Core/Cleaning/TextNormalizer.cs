@@ -6,7 +6,8 @@ namespace ThreatScorer.Core.Cleaning;
 /// <summary>
 /// Character-level normalisation shared by <see cref="TextCleaner"/> and the hash form: line breaks become
 /// "\n", invisible and control characters go, every space character becomes ' ', curly quotes become ASCII,
-/// hyphen look-alikes become '-', then NFC. Line structure is kept; spacing is collapsed later per line.
+/// hyphen look-alikes become '-', and letters with combining accents are composed (NFC for Latin, Greek and
+/// Cyrillic, see <see cref="UnicodeComposition"/>). Line structure is kept; spacing is collapsed later per line.
 /// </summary>
 internal static class TextNormalizer
 {
@@ -64,12 +65,22 @@ internal static class TextNormalizer
             AppendNonAscii(sb, c);
         }
 
-        var result = sb.ToString();
-        return result.IsNormalized(NormalizationForm.FormC) ? result : result.Normalize(NormalizationForm.FormC);
+        return sb.ToString();
     }
 
     private static void AppendNonAscii(StringBuilder sb, char c)
     {
+        if (UnicodeComposition.MayCombine(c) && sb.Length > 0 && UnicodeComposition.TryCompose(sb[^1], c, out var composed))
+        {
+            sb[^1] = composed;
+            return;
+        }
+
+        if (UnicodeComposition.MayBeSingleton(c))
+        {
+            c = UnicodeComposition.ReplaceSingleton(c);
+        }
+
         switch (c)
         {
             case '\u2018' or '\u2019' or '\u201A' or '\u201B' or '\u2032' or '\u2039' or '\u203A':
