@@ -44,7 +44,7 @@ public sealed class SentenceSegmenter
     // Abbreviations that expect a number after them ("No. 10", "Sept. 11"); elsewhere they may end a sentence.
     private static readonly FrozenSet<string> BeforeNumbers = FrozenSet.ToFrozenSet(
         [
-            "no", "nos", "vol", "vols", "pp", "p", "fig", "figs", "art", "sec", "ch", "para", "ref", "op", "nr",
+            "no", "nos", "vol", "vols", "pp", "p", "fig", "figs", "art", "sec", "ch", "para", "ref", "op", "nr", "reg",
             "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
         ],
         StringComparer.OrdinalIgnoreCase);
