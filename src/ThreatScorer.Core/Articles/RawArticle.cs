@@ -42,4 +42,7 @@ public sealed record ArticleReadResult
 
     /// <summary>"path" or "path:line", for messages.</summary>
     public string Location => SourceLine is { } line ? $"{SourcePath}:{line}" : SourcePath;
+
+    /// <summary>"location: reason" for a rejection, as logs and the CLI print it; null when accepted.</summary>
+    public string? RejectionMessage => IsRejected ? $"{Location}: {RejectionReason}" : null;
 }

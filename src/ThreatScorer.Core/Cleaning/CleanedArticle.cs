@@ -16,4 +16,11 @@ public sealed record Sentence(int Index, int Start, int Length, int Paragraph, s
 /// The cleaned article: the title (if any) is the first paragraph of <see cref="Text"/>, followed by a blank
 /// line and the body; paragraphs are separated by "\n\n".
 /// </summary>
-public sealed record CleanedArticle(string? Title, string Text, IReadOnlyList<Sentence> Sentences);
+public sealed record CleanedArticle(string? Title, string Text, IReadOnlyList<Sentence> Sentences)
+{
+    /// <summary>
+    /// True when the article had more sentences than <c>ArticleLimits.MaxSentences</c>; <see cref="Text"/> then
+    /// ends after the last listed sentence.
+    /// </summary>
+    public bool SentencesTruncated { get; init; }
+}
