@@ -35,7 +35,7 @@ internal static class ScoreCommand
             using var buffer = new MemoryStream();
             await stdin.CopyToAsync(buffer, ct);
             buffer.Position = 0;
-            results = ArticleFileReader.Read(buffer, "-", "." + inputFormat.TrimStart('.'), limits);
+            results = new ArticleFileReader().Read(buffer, "-", "." + inputFormat.TrimStart('.'), limits);
         }
         else if (!File.Exists(path))
         {
@@ -44,7 +44,7 @@ internal static class ScoreCommand
         }
         else
         {
-            results = ArticleFileReader.Read(path, limits);
+            results = new ArticleFileReader().Read(path, limits);
         }
 
         ScoringModels models;
@@ -58,7 +58,7 @@ internal static class ScoreCommand
             return ExitCodes.ModelError;
         }
 
-        var scorer = new ArticleScorer(new TextCleaner(), models, TimeProvider.System);
+        var scorer = new ArticleScorer(new TextCleaner(limits), models, TimeProvider.System);
         var exit = ExitCodes.Ok;
         foreach (var result in results)
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using ThreatScorer.Core.Articles;
 using ThreatScorer.Core.Cleaning;
 using ThreatScorer.Core.Ingestion;
 using ThreatScorer.Core.Scoring;
@@ -30,7 +31,8 @@ public static class ThreatScorerServiceCollectionExtensions
         });
         services.TryAddSingleton(sp =>
             ScoringModels.Load(sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Models.Root));
-        services.TryAddSingleton<TextCleaner>();
+        services.TryAddSingleton(sp => new TextCleaner(sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Inbox.Limits));
+        services.TryAddSingleton<ArticleFileReader>();
         services.TryAddSingleton<ArticleScorer>();
         services.TryAddSingleton<InboxIngestor>();
         services.TryAddSingleton<ScoringRun>();

@@ -20,7 +20,7 @@ public sealed record IngestSummary(int FilesRead, int FilesUnchanged, int Added,
 /// modification time) are skipped; everything else is read, deduplicated and queued, and every bad input
 /// is recorded as rejected with its reason without stopping the others.
 /// </summary>
-public sealed class InboxIngestor(IArticleStore store, ILogger<InboxIngestor> logger)
+public sealed class InboxIngestor(IArticleStore store, ArticleFileReader reader, ILogger<InboxIngestor> logger)
 {
     /// <summary>Ingests every supported file directly inside each folder (missing folders are skipped with a note).</summary>
     public async Task<IngestSummary> IngestFoldersAsync(IEnumerable<string> folders, ArticleLimits limits, CancellationToken cancellationToken)
@@ -75,7 +75,7 @@ public sealed class InboxIngestor(IArticleStore store, ILogger<InboxIngestor> lo
         }
 
         int added = 0, versions = 0, duplicates = 0, rejected = 0;
-        foreach (var result in ArticleFileReader.Read(fullPath, limits))
+        foreach (var result in reader.Read(fullPath, limits))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (result.Article is { } article)

@@ -28,10 +28,10 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
             return ScoringResult.Reject("no text left after cleaning (only markup, whitespace or site chrome)");
         }
 
-        if (cleaned.Sentences.Count > limits.MaxSentences)
+        if (cleaned.SentencesTruncated || cleaned.Sentences.Count > limits.MaxSentences)
         {
             return ScoringResult.Reject(
-                $"too many sentences: {cleaned.Sentences.Count} (limit MaxSentences = {limits.MaxSentences})");
+                $"too many sentences: more than the limit of {limits.MaxSentences} (setting ThreatScorer:Inbox:MaxSentences)");
         }
 
         cancellationToken.ThrowIfCancellationRequested();

@@ -25,7 +25,7 @@ public sealed class WorkerHostTests : IDisposable
         await host.StartAsync();
         var store = host.Services.GetRequiredService<IArticleStore>();
         var scored = await WaitForAsync(async () =>
-            (await store.ListArticlesAsync(10, ArticleStatus.Scored, CancellationToken.None)).FirstOrDefault());
+            (await store.ListArticlesAsync(10, ArticleStatus.Scored, CancellationToken.None)) is [var first, ..] ? first : null);
         await host.StopAsync();
 
         Assert.Equal("Russia vows to shield Tajikistan as threat of Taliban sponsored terrorism rises", scored.Title);
