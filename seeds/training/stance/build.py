@@ -4,7 +4,9 @@
 Source format (one sentence per line, UTF-8):
     [[Russia|+]] vows to shield [[Tajikistan|0]] as the threat of [[Taliban|-]]-sponsored terrorism rises.
   * [[mention|p]] marks a target; p is +, 0 or - (polarity 1, 0, -1).
-  * Consecutive non-blank lines form one story group; a blank line starts a new group.
+  * Each sentence is its own group, and all targets of one sentence share that group. A line that
+    starts with "~ " continues the previous line's group (another sentence about the same story, kept
+    together so that a train/test split by group cannot leak the story). Blank lines are ignored.
   * Lines starting with # are comments.
 The sentence text is written by hand; this script only strips the markers, computes the character
 offsets ([from, to), `to` exclusive, Python str indices) and assigns ids and groups.
@@ -44,18 +46,18 @@ def build():
     nid, ngroup = 0, 0
     for src in sorted(glob.glob(os.path.join(HERE, "src", "*.txt"))):
         name = os.path.splitext(os.path.basename(src))[0]
-        rows, new_group = [], True
+        rows = []
         with open(src, encoding="utf-8") as fh:
             for i, raw in enumerate(fh, 1):
                 line = raw.strip()
-                if not line:
-                    new_group = True
+                if not line or line.startswith("#"):
                     continue
-                if line.startswith("#"):
-                    continue
-                if new_group:
+                if line.startswith("~ "):
+                    if ngroup == 0:
+                        sys.exit(f"{src}:{i}: continuation line without a previous sentence")
+                    line = line[2:].strip()
+                else:
                     ngroup += 1
-                    new_group = False
                 sentence, targets = parse_line(line, f"{src}:{i}")
                 for mention, pol, a, b in targets:
                     nid += 1
