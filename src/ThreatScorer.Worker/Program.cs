@@ -2,4 +2,4 @@ using Microsoft.Extensions.Hosting;
 using ThreatScorer.Worker;
 
 using var host = ThreatScorerHost.CreateBuilder(args).Build();
-await host.RunAsync();
+return await ThreatScorerHost.RunAsync(host);

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ThreatScorer.Core.Models;
 
 namespace ThreatScorer.Worker;
 
@@ -18,10 +20,43 @@ public static class ThreatScorerHost
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
-            o.IncludeScopes = true;
+            o.IncludeScopes = false; // run and article ids are in the messages; JSON logs (ops) carry scopes
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Services.AddThreatScorerWorker(builder.Configuration);
         return builder;
     }
+
+    /// <summary>
+    /// Runs the host until shutdown. A bad setting or a broken model stops the start with a short message on
+    /// standard error and a distinct exit code (2: settings, 3: models) instead of a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(IHost host, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        try
+        {
+            await host.RunAsync(cancellationToken);
+            return 0;
+        }
+        catch (Exception ex) when (SettingsFailures(ex) is { Count: > 0 } failures)
+        {
+            await Console.Error.WriteLineAsync("ThreatScorer did not start: invalid settings:\n  - " + string.Join("\n  - ", failures));
+            return 2;
+        }
+        catch (ModelLoadException ex)
+        {
+            await Console.Error.WriteLineAsync($"ThreatScorer did not start: {ex.Message}");
+            return 3;
+        }
+    }
+
+    // The host throws one OptionsValidationException, or an AggregateException of them when several options classes fail.
+    private static List<string> SettingsFailures(Exception ex) => ex switch
+    {
+        OptionsValidationException validation => [.. validation.Failures],
+        AggregateException aggregate when aggregate.InnerExceptions.All(e => e is OptionsValidationException) =>
+            [.. aggregate.InnerExceptions.Cast<OptionsValidationException>().SelectMany(e => e.Failures)],
+        _ => [],
+    };
 }

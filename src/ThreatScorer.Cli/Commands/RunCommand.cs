@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Hosting;
 using ThreatScorer.Worker;
 
 namespace ThreatScorer.Cli.Commands;
@@ -15,8 +14,7 @@ internal static class RunCommand
         {
             string[] args = parse.GetValue(once) ? ["--ThreatScorer:Schedule:RunOnce=true"] : [];
             using var host = ThreatScorerHost.CreateBuilder(args).Build();
-            await host.RunAsync(ct);
-            return ExitCodes.Ok;
+            return await ThreatScorerHost.RunAsync(host, ct);
         });
         return command;
     }

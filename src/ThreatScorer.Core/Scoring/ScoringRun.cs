@@ -24,7 +24,7 @@ public sealed class ScoringRun(
     {
         ArgumentNullException.ThrowIfNull(settings);
         var runId = Guid.NewGuid().ToString("N")[..12];
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId });
+        using var scope = logger.BeginScope("run {RunId}", runId);
         var started = time.GetTimestamp();
 
         var ingest = await ingestor.IngestFoldersAsync(settings.Folders, settings.Limits, cancellationToken);
@@ -69,7 +69,7 @@ public sealed class ScoringRun(
 
     private async Task<ArticleOutcome> ScoreOneAsync(StoredArticle article, ScoringRunSettings settings, CancellationToken cancellationToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ArticleId"] = article.Id });
+        using var scope = logger.BeginScope("article {ArticleId}", article.Id);
         ScoringResult result;
         try
         {

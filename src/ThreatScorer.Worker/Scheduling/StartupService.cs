@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ThreatScorer.Core.Configuration;
 
@@ -7,9 +8,15 @@ namespace ThreatScorer.Worker.Scheduling;
 /// Migrates the store and loads the models before Quartz starts (registered ahead of Quartz's hosted service),
 /// so a broken database or model stops the start instead of failing the first job.
 /// </summary>
-public sealed class StartupService(StartupTasks tasks) : IHostedService
+/// <remarks>
+/// <see cref="StartupTasks"/> is resolved in <see cref="StartAsync"/>, not injected: the host validates options
+/// after it has built the hosted services, and resolving the store earlier would report only the first bad
+/// setting instead of all of them.
+/// </remarks>
+public sealed class StartupService(IServiceProvider services) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => tasks.RunAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        services.GetRequiredService<StartupTasks>().RunAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

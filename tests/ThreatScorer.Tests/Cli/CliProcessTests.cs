@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ThreatScorer.Tests.TestSupport;
+
+namespace ThreatScorer.Tests.Cli;
+
+/// <summary>The <c>threatscorer</c> command run as a real process, as a user runs it.</summary>
+public sealed class CliProcessTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Score_SeedArticleAsJson_PrintsTheAssessment()
+    {
+        var (exit, stdout, stderr) = await RunAsync("score", RepoPaths.SeedArticle, "--models", RepoPaths.Models);
+
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Equal("Russia vows to shield Tajikistan as threat of Taliban sponsored terrorism rises", json.RootElement.GetProperty("title").GetString());
+        Assert.Contains(json.RootElement.GetProperty("actors").EnumerateArray(), a => a.GetProperty("actor_id").GetString() == "RUS");
+    }
+
+    [Fact]
+    public async Task Predict_WithMalformedLine_ExitsTwoNamingFileAndLineAndWritesNothing()
+    {
+        var input = _dir.Write("in.jsonl", """
+            {"id":"1","sentence":"Russia backs Tajikistan.","from":0,"to":6}
+            {"id":"2","sentence":"Broken line","from":0}
+            """);
+        var output = _dir.File("out.jsonl");
+
+        var (exit, _, stderr) = await RunAsync("predict", "--task", "stance", "--input", input, "--output", output, "--models", RepoPaths.Models);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("in.jsonl:2", stderr, StringComparison.Ordinal);
+        Assert.Contains("\"to\"", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task Predict_StanceOnGoodLines_WritesOneLabelledLinePerInput()
+    {
+        var input = _dir.Write("in.jsonl", """
+            {"id":"a","sentence":"The Taliban attacked the village, killing twelve.","from":4,"to":11}
+            {"id":"b","sentence":"The UN delivered food to the refugees.","from":4,"to":6}
+            """);
+        var output = _dir.File("out.jsonl");
+
+        var (exit, _, stderr) = await RunAsync("predict", "--task", "stance", "--input", input, "--output", output, "--models", RepoPaths.Models);
+
+        Assert.True(exit == 0, stderr);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal(2, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal("a", first.RootElement.GetProperty("id").GetString());
+        var probabilities = first.RootElement.GetProperty("probabilities");
+        var sum = probabilities.GetProperty("negative").GetSingle() + probabilities.GetProperty("neutral").GetSingle() + probabilities.GetProperty("positive").GetSingle();
+        Assert.InRange(sum, 0.99f, 1.01f);
+    }
+
+    [Fact]
+    public async Task Score_MissingModels_ExitsThreeNamingThePath()
+    {
+        var (exit, _, stderr) = await RunAsync("score", RepoPaths.SeedArticle, "--models", _dir.File("nowhere"));
+
+        Assert.Equal(3, exit);
+        Assert.Contains("nowhere", stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        var cli = Path.Combine(AppContext.BaseDirectory, "threatscorer.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        start.ArgumentList.Add(cli);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
