@@ -16,16 +16,33 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (same data + seed = same model file).", DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--out") { Description = "Models root; the version goes to <out>/<task>/<version>/.", DefaultValueFactory = _ => "models" };
         var activate = new Option<bool>("--activate") { Description = "Make the new version the active one." };
+        var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, e.g. --set markedWindowWords=12 --set l2=1 (see the model card for names).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("train", "Train a model from labelled data and write its version folder (model.zip, model card, metrics).")
         {
-            task, data, dev, seed, output, activate,
+            task, data, dev, seed, output, activate, set,
         };
-        command.SetAction((parse, ct) => RunAsync(
-            new TrainingRequest(parse.GetValue(task)!, parse.GetValue(data)!, parse.GetValue(dev) ?? [], parse.GetValue(seed), parse.GetValue(output)!)
+        command.SetAction((parse, ct) =>
+        {
+            var name = parse.GetValue(task)!;
+            TextClassifierHyperparameters? hp;
+            try
             {
-                Activate = parse.GetValue(activate),
-            },
-            ct));
+                hp = Hyperparameters.Override(name, parse.GetValue(set) ?? []);
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return Task.FromResult(ExitCodes.BadInput);
+            }
+
+            return RunAsync(
+                new TrainingRequest(name, parse.GetValue(data)!, parse.GetValue(dev) ?? [], parse.GetValue(seed), parse.GetValue(output)!)
+                {
+                    Activate = parse.GetValue(activate),
+                    Hyperparameters = hp,
+                },
+                ct);
+        });
         return command;
     }
 

@@ -11,12 +11,12 @@ public sealed class StanceModel
     internal const int DefaultWindowWords = 6;
 
     private readonly PooledPredictor<StanceRow> _predictor;
-    private readonly int _windowWords;
+    private readonly StanceFeatures _features;
 
-    private StanceModel(PooledPredictor<StanceRow> predictor, int windowWords)
+    private StanceModel(PooledPredictor<StanceRow> predictor, StanceFeatures features)
     {
         _predictor = predictor;
-        _windowWords = windowWords;
+        _features = features;
     }
 
     /// <summary>The version folder name the model was trained as, e.g. <c>stance-20261128-1a2b3c4d</c>.</summary>
@@ -27,16 +27,10 @@ public sealed class StanceModel
     public static StanceModel Load(string modelDirectory)
     {
         var predictor = PooledPredictor<StanceRow>.Load(modelDirectory, ModelTasks.Stance);
-        var window = DefaultWindowWords;
-        if (predictor.Metadata.TryGetProperty("hyperparameters", out var hp)
-            && hp.ValueKind == JsonValueKind.Object
-            && hp.TryGetProperty("windowWords", out var w)
-            && w.TryGetInt32(out var value))
-        {
-            window = value;
-        }
-
-        return new StanceModel(predictor, window);
+        return new StanceModel(predictor, new StanceFeatures(
+            Hyperparameter(predictor.Metadata, "windowWords")?.GetInt32() ?? DefaultWindowWords,
+            Hyperparameter(predictor.Metadata, "markedWindowWords")?.GetInt32() ?? 0,
+            Hyperparameter(predictor.Metadata, "maskTarget")?.ValueKind == JsonValueKind.True));
     }
 
     /// <summary>Loads the ACTIVE stance model under a models root (<c>models/stance/ACTIVE</c>).</summary>
@@ -46,7 +40,7 @@ public sealed class StanceModel
     /// <summary>Predicts the stance toward <c>sentence[from..to)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The span is empty or not inside the sentence.</exception>
     public ClassPrediction Predict(string sentence, int from, int to) =>
-        _predictor.Predict(TextFeatures.Stance(sentence, from, to, _windowWords));
+        _predictor.Predict(TextFeatures.Stance(sentence, from, to, _features));
 
     /// <summary>Predicts many inputs with one batched transform; results are in input order.</summary>
     public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<StanceInput> inputs, CancellationToken cancellationToken)
@@ -55,9 +49,16 @@ public sealed class StanceModel
         var rows = new List<StanceRow>(inputs.Count);
         foreach (var input in inputs)
         {
-            rows.Add(TextFeatures.Stance(input.Sentence, input.From, input.To, _windowWords));
+            rows.Add(TextFeatures.Stance(input.Sentence, input.From, input.To, _features));
         }
 
         return _predictor.PredictBatch(rows, cancellationToken);
     }
+
+    private static JsonElement? Hyperparameter(JsonElement metadata, string name) =>
+        metadata.TryGetProperty("hyperparameters", out var hp)
+        && hp.ValueKind == JsonValueKind.Object
+        && hp.TryGetProperty(name, out var value)
+            ? value
+            : null;
 }

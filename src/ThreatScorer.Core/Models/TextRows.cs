@@ -36,6 +36,18 @@ internal sealed class ScoreRow
     public float[] Score { get; set; } = [];
 }
 
+/// <summary>
+/// How a stance input becomes features; saved with the model (metrics.json hyperparameters) so prediction
+/// featurises exactly as training did.
+/// </summary>
+/// <param name="WindowWords">Context words on each side of the target, each side its own column.</param>
+/// <param name="MarkedWindowWords">Words kept around the target in the marked sentence (0 = whole sentence).</param>
+/// <param name="MaskTarget">
+/// Replace the target's words by a placeholder, so the model judges how the sentence treats the target rather
+/// than learning a prior for each name (which made "Russia" negative whatever the sentence said).
+/// </param>
+internal sealed record StanceFeatures(int WindowWords, int MarkedWindowWords, bool MaskTarget);
+
 /// <summary>Turns raw inputs into rows; shared by training and prediction so both see the same features.</summary>
 internal static class TextFeatures
 {
@@ -43,20 +55,34 @@ internal static class TextFeatures
     public const string TargetStart = "xxtgtstart";
     public const string TargetEnd = "xxtgtend";
 
-    public static StanceRow Stance(string sentence, int from, int to, int windowWords)
+    /// <summary>Stands in for the target's own words when <see cref="StanceFeatures.MaskTarget"/> is set.</summary>
+    public const string TargetPlaceholder = "xxtarget";
+
+    public static StanceRow Stance(string sentence, int from, int to, StanceFeatures settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         ValidateSpan(sentence, from, to);
         var left = sentence[..from];
-        var mention = sentence[from..to];
+        var mention = settings.MaskTarget && !IsPronoun(sentence.AsSpan(from, to - from)) ? TargetPlaceholder : sentence[from..to];
         var right = sentence[to..];
+        var markedLeft = settings.MarkedWindowWords > 0 ? LastWords(left, settings.MarkedWindowWords) : left;
+        var markedRight = settings.MarkedWindowWords > 0 ? FirstWords(right, settings.MarkedWindowWords) : right;
         return new StanceRow
         {
-            Marked = string.Concat(left, " ", TargetStart, " ", mention, " ", TargetEnd, " ", right),
-            Left = LastWords(left, windowWords),
-            Right = FirstWords(right, windowWords),
+            Marked = string.Concat(markedLeft, " ", TargetStart, " ", mention, " ", TargetEnd, " ", markedRight),
+            Left = LastWords(left, settings.WindowWords),
+            Right = FirstWords(right, settings.WindowWords),
             Mention = mention,
         };
     }
+
+    // Pronoun targets stay as they are: they carry who is meant ("she" vs "they"), not a prior for a name.
+    private static readonly HashSet<string> Pronouns = new(
+        ["he", "him", "his", "she", "her", "hers", "they", "them", "their", "theirs", "it", "its", "we", "us", "our", "i", "me", "my", "you", "your", "himself", "herself", "themselves", "itself"],
+        StringComparer.OrdinalIgnoreCase);
+
+    private static bool IsPronoun(ReadOnlySpan<char> mention) =>
+        Pronouns.GetAlternateLookup<ReadOnlySpan<char>>().Contains(mention.Trim());
 
     public static void ValidateSpan(string sentence, int from, int to)
     {

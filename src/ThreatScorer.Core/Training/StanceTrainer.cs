@@ -31,7 +31,7 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
 
         protected override StanceRow ToRow(StanceInput input, string label, float weight, TextClassifierHyperparameters hp)
         {
-            var row = TextFeatures.Stance(input.Sentence, input.From, input.To, hp.WindowWords);
+            var row = TextFeatures.Stance(input.Sentence, input.From, input.To, new StanceFeatures(hp.WindowWords, hp.MarkedWindowWords, hp.MaskTarget));
             row.Label = label;
             row.Weight = weight;
             return row;

@@ -18,6 +18,15 @@ public sealed record TextClassifierHyperparameters
     /// <summary>Words of context on each side of the target (stance only; 0 for sentiment).</summary>
     public int WindowWords { get; init; } = 6;
 
+    /// <summary>
+    /// Stance only: words kept on each side of the target in the marked-sentence column (0 = the whole sentence).
+    /// Clipping keeps the tone of a long sentence's other clauses from leaking into the stance toward the target.
+    /// </summary>
+    public int MarkedWindowWords { get; init; }
+
+    /// <summary>Stance only: replace the target's words by a placeholder (no per-name prior).</summary>
+    public bool MaskTarget { get; init; }
+
     /// <summary>Word n-gram length (1..n, all lengths).</summary>
     public int WordNgramLength { get; init; } = 2;
 

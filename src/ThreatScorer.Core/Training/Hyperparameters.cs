@@ -1,0 +1,55 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ThreatScorer.Core.Models;
+
+namespace ThreatScorer.Core.Training;
+
+/// <summary>Applies <c>name=value</c> overrides (as given to <c>threatscorer train --set</c>) to a task's defaults.</summary>
+public static class Hyperparameters
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The task's defaults with the overrides applied; null when there are no overrides.</summary>
+    /// <exception cref="FormatException">An override is not <c>name=value</c>, names no setting, or has a bad value.</exception>
+    public static TextClassifierHyperparameters? Override(string task, IReadOnlyList<string> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        if (overrides.Count == 0)
+        {
+            return null;
+        }
+
+        var defaults = task switch
+        {
+            ModelTasks.Stance => TextClassifierHyperparameters.StanceDefault,
+            ModelTasks.Sentiment => TextClassifierHyperparameters.SentimentDefault,
+            _ => throw new FormatException($"--set is not supported for task '{task}'"),
+        };
+        var node = JsonSerializer.SerializeToNode(defaults, Json)!.AsObject();
+        foreach (var item in overrides)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                throw new FormatException($"--set {item}: expected name=value");
+            }
+
+            var name = item[..eq].Trim();
+            var key = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FormatException($"--set {item}: unknown setting '{name}'; known: {string.Join(", ", node.Select(p => p.Key))}");
+            var value = item[(eq + 1)..].Trim();
+            node[key] = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+                ? JsonValue.Create(number)
+                : bool.TryParse(value, out var flag) ? JsonValue.Create(flag) : JsonValue.Create(value);
+        }
+
+        try
+        {
+            return node.Deserialize<TextClassifierHyperparameters>(Json)!;
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"--set: a value has the wrong type ({ex.Message})", ex);
+        }
+    }
+}
