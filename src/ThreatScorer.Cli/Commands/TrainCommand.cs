@@ -10,24 +10,31 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "stance or sentiment.", Required = true };
-        var data = new Option<string[]>("--data") { Description = "Training JSONL files (NewsMTSC format).", Required = true, AllowMultipleArgumentsPerToken = true };
+        var task = new Option<string>("--task") { Description = "stance, sentiment, threat or interaction.", Required = true };
+        var data = new Option<string[]>("--data") { Description = "Training JSONL files or folders (NewsMTSC format for stance/sentiment; seeds/training/threat for threat/interaction).", Required = true, AllowMultipleArgumentsPerToken = true };
         var dev = new Option<string[]>("--dev") { Description = "Dev JSONL files, each evaluated and reported.", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Random seed (same data + seed = same model file).", DefaultValueFactory = _ => 42 };
         var output = new Option<string>("--out") { Description = "Models root; the version goes to <out>/<task>/<version>/.", DefaultValueFactory = _ => "models" };
         var activate = new Option<bool>("--activate") { Description = "Make the new version the active one." };
+        var datasets = new Option<string[]>("--dataset")
+        {
+            Description = "Third-party dataset as name=path, for labels stored by reference and extra evaluation (default: newsmtsc=../shared/data/newsmtsc, cameo=../shared/data/cameo-dev/cameo_train.tsv when present).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, e.g. --set markedWindowWords=12 --set l2=1 (see the model card for names).", AllowMultipleArgumentsPerToken = true };
         var command = new Command("train", "Train a model from labelled data and write its version folder (model.zip, model card, metrics).")
         {
-            task, data, dev, seed, output, activate, set,
+            task, data, dev, seed, output, activate, datasets, set,
         };
         command.SetAction((parse, ct) =>
         {
             var name = parse.GetValue(task)!;
             TextClassifierHyperparameters? hp;
+            Core.Threat.ThreatHyperparameters? threatHp;
             try
             {
                 hp = Hyperparameters.Override(name, parse.GetValue(set) ?? []);
+                threatHp = Hyperparameters.OverrideThreat(name, parse.GetValue(set) ?? []);
             }
             catch (FormatException ex)
             {
@@ -40,17 +47,44 @@ internal static class TrainCommand
                 {
                     Activate = parse.GetValue(activate),
                     Hyperparameters = hp,
+                    ThreatHyperparameters = threatHp,
+                    Datasets = Datasets(parse.GetValue(datasets) ?? []),
                 },
                 ct);
         });
         return command;
     }
 
+    private static Dictionary<string, string> Datasets(string[] given)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Directory.Exists("../shared/data/newsmtsc"))
+        {
+            map["newsmtsc"] = "../shared/data/newsmtsc";
+        }
+
+        if (File.Exists("../shared/data/cameo-dev/cameo_train.tsv"))
+        {
+            map["cameo"] = "../shared/data/cameo-dev/cameo_train.tsv";
+        }
+
+        foreach (var item in given)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                map[item[..eq]] = item[(eq + 1)..];
+            }
+        }
+
+        return map;
+    }
+
     private static async Task<int> RunAsync(TrainingRequest request, CancellationToken ct)
     {
         foreach (var file in request.TrainFiles.Concat(request.DevFiles))
         {
-            if (!File.Exists(file))
+            if (!File.Exists(file) && !Directory.Exists(file))
             {
                 await Console.Error.WriteLineAsync($"error: no such data file: {Path.GetFullPath(file)}");
                 return ExitCodes.BadInput;
@@ -80,6 +114,16 @@ internal static class TrainCommand
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (FileNotFoundException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (ModelLoadException ex)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.ModelError;
         }
     }
 }

@@ -5,7 +5,9 @@ public static class ModelTasks
 {
     public const string Stance = "stance";
     public const string Sentiment = "sentiment";
+    public const string Threat = "threat";
+    public const string Interaction = "interaction";
 
-    /// <summary>Tasks that have a model implementation today (threat and interaction come later).</summary>
-    public static IReadOnlyList<string> Known { get; } = [Stance, Sentiment];
+    /// <summary>Every task with a model implementation.</summary>
+    public static IReadOnlyList<string> Known { get; } = [Stance, Sentiment, Threat, Interaction];
 }

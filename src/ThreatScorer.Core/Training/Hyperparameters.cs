@@ -14,7 +14,7 @@ public static class Hyperparameters
     public static TextClassifierHyperparameters? Override(string task, IReadOnlyList<string> overrides)
     {
         ArgumentNullException.ThrowIfNull(overrides);
-        if (overrides.Count == 0)
+        if (overrides.Count == 0 || task is ModelTasks.Threat or ModelTasks.Interaction)
         {
             return null;
         }
@@ -25,6 +25,21 @@ public static class Hyperparameters
             ModelTasks.Sentiment => TextClassifierHyperparameters.SentimentDefault,
             _ => throw new FormatException($"--set is not supported for task '{task}'"),
         };
+        return Apply(defaults, overrides);
+    }
+
+    /// <summary>Threat and interaction settings with the overrides applied; null when there are none or the task is another.</summary>
+    /// <exception cref="FormatException">An override is not <c>name=value</c>, names no setting, or has a bad value.</exception>
+    public static Threat.ThreatHyperparameters? OverrideThreat(string task, IReadOnlyList<string> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        return overrides.Count == 0 || task is not (ModelTasks.Threat or ModelTasks.Interaction)
+            ? null
+            : Apply(Threat.ThreatHyperparameters.Default, overrides);
+    }
+
+    private static T Apply<T>(T defaults, IReadOnlyList<string> overrides)
+    {
         var node = JsonSerializer.SerializeToNode(defaults, Json)!.AsObject();
         foreach (var item in overrides)
         {
@@ -45,7 +60,7 @@ public static class Hyperparameters
 
         try
         {
-            return node.Deserialize<TextClassifierHyperparameters>(Json)!;
+            return node.Deserialize<T>(Json)!;
         }
         catch (JsonException ex)
         {

@@ -7,7 +7,12 @@ public static class ModelTraining
 {
     /// <summary>The trainers for every task that can be trained today.</summary>
     public static IReadOnlyList<IModelTrainer> Trainers(TimeProvider timeProvider) =>
-        [new StanceTrainer(timeProvider), new SentimentTrainer(timeProvider)];
+        [
+            new StanceTrainer(timeProvider),
+            new SentimentTrainer(timeProvider),
+            new Threat.CorpusTrainer(ModelTasks.Threat, timeProvider),
+            new Threat.CorpusTrainer(ModelTasks.Interaction, timeProvider),
+        ];
 
     /// <summary>Trains <see cref="TrainingRequest.Task"/> and writes its version folder (and ACTIVE if asked).</summary>
     /// <exception cref="ArgumentException">Unknown task.</exception>

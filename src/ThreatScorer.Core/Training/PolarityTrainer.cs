@@ -31,9 +31,6 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
     where TInput : notnull
     where TRow : class, new()
 {
-    // Zip entries get this timestamp so the bytes depend only on the model (ZIP's DOS time cannot go earlier).
-    private static readonly DateTimeOffset ZipEpoch = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
     public abstract string Task { get; }
 
     protected abstract TextClassifierHyperparameters DefaultHyperparameters { get; }
@@ -121,7 +118,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             var trainingTime = stopwatch.Elapsed;
 
             var modelPath = Path.Combine(staging, ModelRegistry.ModelFileName);
-            SaveNormalised(ml, model, data.Schema, modelPath);
+            ModelZip.SaveNormalised(ml, model, data.Schema, modelPath);
             var modelBytes = new FileInfo(modelPath).Length;
 
             // metrics.json first with what the loader needs, so the saved model can be reloaded and evaluated.
@@ -279,23 +276,6 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
                 })),
             _ => throw new ArgumentException($"Unknown trainer '{hp.Trainer}' (use sdca or lbfgs).", nameof(hp)),
         };
-    }
-
-    private static void SaveNormalised(MLContext ml, ITransformer model, DataViewSchema schema, string path)
-    {
-        using var buffer = new MemoryStream();
-        ml.Model.Save(model, schema, buffer);
-        buffer.Position = 0;
-        using var source = new ZipArchive(buffer, ZipArchiveMode.Read);
-        using var target = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
-        foreach (var entry in source.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal))
-        {
-            var copy = target.CreateEntry(entry.FullName, CompressionLevel.Optimal);
-            copy.LastWriteTime = ZipEpoch;
-            using var from = entry.Open();
-            using var to = copy.Open();
-            from.CopyTo(to);
-        }
     }
 
     private static async Task<string> FingerprintAsync(

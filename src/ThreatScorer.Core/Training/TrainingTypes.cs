@@ -71,6 +71,18 @@ public sealed record TrainingRequest(
     /// <summary>Take at most this many training examples (in file order); null = all. For quick tests.</summary>
     public int? MaxTrainExamples { get; init; }
 
+    /// <summary>
+    /// Third-party datasets by name, for joining labels stored by reference and for extra evaluation
+    /// (e.g. "newsmtsc" → ../shared/data/newsmtsc, "cameo" → ../shared/data/cameo-dev/cameo_train.tsv).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Datasets { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Threat/interaction settings; null = <see cref="Threat.ThreatHyperparameters.Default"/>.</summary>
+    public Threat.ThreatHyperparameters? ThreatHyperparameters { get; init; }
+
+    /// <summary>The actor gazetteer, for models that use actor features (threat, interaction).</summary>
+    public string GazetteerPath { get; init; } = Path.Combine("models", "actors", "gazetteer.json");
+
     /// <summary>Skip the throughput measurement (it takes a few seconds).</summary>
     public bool MeasureThroughput { get; init; } = true;
 }

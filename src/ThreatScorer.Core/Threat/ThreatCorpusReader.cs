@@ -1,0 +1,192 @@
+using System.Text.Json;
+using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Training;
+
+namespace ThreatScorer.Core.Threat;
+
+/// <summary>
+/// Reads the team's threat corpus (JSONL files, or folders of them). Lines with a <c>ref</c> instead of
+/// <c>text</c> point into a third-party dataset (e.g. <c>{"dataset":"newsmtsc","file":"train.jsonl","id":"…"}</c>);
+/// they are joined with that dataset when its folder is given, and counted as unresolved otherwise.
+/// </summary>
+public static class ThreatCorpusReader
+{
+    /// <summary>What was read: the examples, and how many referenced items could not be joined.</summary>
+    public sealed record Corpus(IReadOnlyList<ThreatExample> Examples, int UnresolvedReferences, IReadOnlyList<string> Files);
+
+    /// <summary>Reads every <c>.jsonl</c> file in <paramref name="paths"/> (files or folders, folders not recursive).</summary>
+    /// <param name="paths">Files or folders.</param>
+    /// <param name="datasets">Dataset name → folder, for joining references (e.g. "newsmtsc" → ../shared/data/newsmtsc).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="InputFormatException">A malformed line (file, line, field).</exception>
+    public static async Task<Corpus> ReadAsync(
+        IEnumerable<string> paths, IReadOnlyDictionary<string, string> datasets, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(datasets);
+        var files = ExpandFiles(paths);
+        var lookups = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal);
+        var examples = new List<ThreatExample>();
+        var unresolved = 0;
+        foreach (var file in files)
+        {
+            var lineNumber = 0;
+            foreach (var line in await File.ReadAllLinesAsync(file, cancellationToken))
+            {
+                lineNumber++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var example = await ParseAsync(line, file, datasets, lookups, cancellationToken);
+                    if (example is null)
+                    {
+                        unresolved++;
+                    }
+                    else
+                    {
+                        examples.Add(example);
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    throw new InputFormatException(file, lineNumber, $"invalid JSON ({ex.Message})", ex);
+                }
+                catch (FormatException ex)
+                {
+                    throw new InputFormatException(file, lineNumber, ex.Message, ex);
+                }
+            }
+        }
+
+        return new Corpus(examples, unresolved, files);
+    }
+
+    /// <summary>The .jsonl files named by <paramref name="paths"/>, sorted so reading order (and the model) is stable.</summary>
+    public static IReadOnlyList<string> ExpandFiles(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                files.AddRange(Directory.EnumerateFiles(path, "*.jsonl").Order(StringComparer.Ordinal));
+            }
+            else if (File.Exists(path))
+            {
+                files.Add(path);
+            }
+            else
+            {
+                throw new FileNotFoundException($"No such file or folder: {Path.GetFullPath(path)}", path);
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>Deterministic train/dev split by source group: about one group in five goes to dev.</summary>
+    public static bool IsDev(ThreatExample example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        return Storage.Hashing.Sha256Hex("threat-split:" + example.Group)[0] is '0' or '1' or '2';
+    }
+
+    private static async Task<ThreatExample?> ParseAsync(
+        string line,
+        string file,
+        IReadOnlyDictionary<string, string> datasets,
+        Dictionary<string, IReadOnlyDictionary<string, string>> lookups,
+        CancellationToken cancellationToken)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException($"expected a JSON object, got {JsonLineFields.Kind(root)}");
+        }
+
+        var id = JsonLineFields.RequiredString(root, "id");
+        var level = Choice(JsonLineFields.RequiredString(root, "threat_level"), ThreatLabels.Levels, "threat_level");
+        var interaction = Choice(JsonLineFields.RequiredString(root, "interaction"), ThreatLabels.Interactions, "interaction");
+        var group = JsonLineFields.RequiredString(root, "group");
+        var provenance = root.TryGetProperty("provenance", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "team";
+        if (!root.TryGetProperty("kinds", out var kindsElement) || kindsElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new FormatException("field \"kinds\" must be an array of kind names");
+        }
+
+        var kinds = new List<string>();
+        foreach (var kind in kindsElement.EnumerateArray())
+        {
+            kinds.Add(Choice(kind.ValueKind == JsonValueKind.String ? kind.GetString()! : kind.GetRawText(), ThreatLabels.Kinds, "kinds"));
+        }
+
+        string text;
+        string source;
+        if (root.TryGetProperty("text", out _))
+        {
+            text = JsonLineFields.RequiredString(root, "text");
+            source = Path.GetFileName(file);
+        }
+        else if (root.TryGetProperty("ref", out var reference) && reference.ValueKind == JsonValueKind.Object)
+        {
+            var dataset = JsonLineFields.RequiredString(reference, "dataset");
+            var refFile = JsonLineFields.RequiredString(reference, "file");
+            var refId = JsonLineFields.RequiredString(reference, "id");
+            if (!datasets.TryGetValue(dataset, out var folder))
+            {
+                return null;
+            }
+
+            var key = dataset + "/" + refFile;
+            if (!lookups.TryGetValue(key, out var lookup))
+            {
+                lookup = await LoadNewsMtscSentencesAsync(Path.Combine(folder, refFile), cancellationToken);
+                lookups[key] = lookup;
+            }
+
+            text = lookup.TryGetValue(refId, out var found)
+                ? found
+                : throw new FormatException($"field \"ref\": id \"{refId}\" is not in {Path.Combine(folder, refFile)}");
+            source = $"{dataset}:{refFile}";
+        }
+        else
+        {
+            throw new FormatException("one of \"text\" or \"ref\" is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new FormatException("field \"text\" is empty");
+        }
+
+        return new ThreatExample(id, text, level, kinds, interaction, group, provenance, source);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> LoadNewsMtscSentencesAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path))
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        var records = await NewsMtscReader.ReadAsync(path, cancellationToken);
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            map.TryAdd(record.Id, record.Sentence);
+        }
+
+        return map;
+    }
+
+    private static string Choice(string value, IReadOnlyList<string> allowed, string field) =>
+        allowed.IndexOf(value) >= 0
+            ? value
+            : throw new FormatException($"field \"{field}\": \"{value}\" is not one of {string.Join(", ", allowed)}");
+}

@@ -1,0 +1,246 @@
+using System.Text.Json;
+using Microsoft.ML;
+using ThreatScorer.Core.Models;
+
+namespace ThreatScorer.Core.Threat;
+
+/// <summary>One text (a sentence, or a short passage) and the actor-type tokens found in it.</summary>
+public sealed record ThreatInput(string Text, string ActorTags);
+
+/// <summary>Threat framing of one sentence: level probabilities and per-kind probabilities.</summary>
+public sealed record SentenceThreat(IReadOnlyDictionary<string, float> Levels, IReadOnlyDictionary<string, float> Kinds)
+{
+    /// <summary>The most probable level.</summary>
+    public string Level => Levels.MaxBy(l => l.Value).Key;
+
+    /// <summary>P(elevated) + P(high): the probability that the text frames a real danger.</summary>
+    public float ThreatProbability => Levels.GetValueOrDefault(ThreatLabels.Elevated) + Levels.GetValueOrDefault(ThreatLabels.High);
+
+    /// <summary>Expected severity in 0..1 (none 0, low ⅓, elevated ⅔, high 1): ranks sentences as evidence.</summary>
+    public float Severity =>
+        (Levels.GetValueOrDefault(ThreatLabels.Low) / 3f) + (Levels.GetValueOrDefault(ThreatLabels.Elevated) * 2f / 3f)
+        + Levels.GetValueOrDefault(ThreatLabels.High);
+}
+
+/// <summary>
+/// The threat models of one version folder: a four-level classifier and one calibrated binary classifier per
+/// kind. Thread-safe (batched <see cref="ITransformer.Transform"/>).
+/// </summary>
+public sealed class ThreatModel
+{
+    public const string LevelFile = "level.zip";
+
+    private readonly MLContext _ml;
+    private readonly ITransformer _level;
+    private readonly IReadOnlyList<(string Kind, ITransformer Model)> _kinds;
+
+    private ThreatModel(MLContext ml, string version, ITransformer level, IReadOnlyList<(string, ITransformer)> kinds, bool actorFeatures)
+    {
+        _ml = ml;
+        Version = version;
+        _level = level;
+        _kinds = kinds;
+        UsesActorFeatures = actorFeatures;
+    }
+
+    public string Version { get; }
+
+    /// <summary>Whether inputs should carry actor-type tokens (as the model was trained).</summary>
+    public bool UsesActorFeatures { get; }
+
+    public static string KindFile(string kind) => $"kind-{kind}.zip";
+
+    /// <summary>Loads a version folder; a missing or corrupt file throws <see cref="ModelLoadException"/> naming it.</summary>
+    public static ThreatModel Load(string modelDirectory)
+    {
+        var (ml, version, metadata) = ModelFolder.Open(modelDirectory, ModelTasks.Threat);
+        var level = ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, LevelFile));
+        var kinds = ThreatLabels.Kinds.Select(k => (k, ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, KindFile(k))))).ToList();
+        var actorFeatures = !(metadata.TryGetProperty("hyperparameters", out var hp)
+            && hp.TryGetProperty("actorFeatures", out var af) && af.ValueKind == JsonValueKind.False);
+        var model = new ThreatModel(ml, version, level, kinds, actorFeatures);
+        try
+        {
+            model.PredictBatch([new ThreatInput("Load check.", string.Empty)], CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new ModelLoadException(Path.GetFullPath(modelDirectory), $"the models do not match the threat inputs ({ex.Message})", ex);
+        }
+
+        return model;
+    }
+
+    /// <summary>Loads the ACTIVE threat model under a models root.</summary>
+    public static ThreatModel LoadActive(string modelsRoot) =>
+        Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Threat));
+
+    /// <summary>Predicts every input; results are in input order.</summary>
+    public IReadOnlyList<SentenceThreat> PredictBatch(IReadOnlyList<ThreatInput> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = inputs.Select(i => new ThreatTextRow { Text = i.Text, Actors = UsesActorFeatures ? i.ActorTags : string.Empty }).ToList();
+        var data = _ml.Data.LoadFromEnumerable(rows);
+        var levels = _ml.Data.CreateEnumerable<MulticlassScore>(_level.Transform(data), reuseRowObject: false)
+            .Select(s => ModelFolder.ToDistribution(s.Score, ThreatLabels.Levels))
+            .ToList();
+        var kindRows = rows.Select(r => new KindRow { Text = r.Text, Actors = r.Actors }).ToList();
+        var kindData = _ml.Data.LoadFromEnumerable(kindRows);
+        var kinds = new List<Dictionary<string, float>>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            kinds.Add(new Dictionary<string, float>(StringComparer.Ordinal));
+        }
+
+        foreach (var (kind, model) in _kinds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var i = 0;
+            foreach (var score in _ml.Data.CreateEnumerable<BinaryScore>(model.Transform(kindData), reuseRowObject: false))
+            {
+                kinds[i++][kind] = score.Probability;
+            }
+        }
+
+        return levels.Select((l, i) => new SentenceThreat(l, kinds[i])).ToList();
+    }
+}
+
+/// <summary>The interaction class of a sentence (statement, verbal/material cooperation, verbal/material conflict).</summary>
+public sealed class InteractionModel
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+
+    private InteractionModel(MLContext ml, string version, ITransformer model, bool actorFeatures)
+    {
+        _ml = ml;
+        Version = version;
+        _model = model;
+        UsesActorFeatures = actorFeatures;
+    }
+
+    public string Version { get; }
+
+    public bool UsesActorFeatures { get; }
+
+    public static InteractionModel Load(string modelDirectory)
+    {
+        var (ml, version, metadata) = ModelFolder.Open(modelDirectory, ModelTasks.Interaction);
+        var model = ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, ModelRegistry.ModelFileName));
+        var actorFeatures = !(metadata.TryGetProperty("hyperparameters", out var hp)
+            && hp.TryGetProperty("actorFeatures", out var af) && af.ValueKind == JsonValueKind.False);
+        var loaded = new InteractionModel(ml, version, model, actorFeatures);
+        try
+        {
+            loaded.PredictBatch([new ThreatInput("Load check.", string.Empty)], CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new ModelLoadException(Path.GetFullPath(modelDirectory), $"the model does not match the interaction inputs ({ex.Message})", ex);
+        }
+
+        return loaded;
+    }
+
+    public static InteractionModel LoadActive(string modelsRoot) =>
+        Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Interaction));
+
+    public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<ThreatInput> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (inputs.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = inputs.Select(i => new ThreatTextRow { Text = i.Text, Actors = UsesActorFeatures ? i.ActorTags : string.Empty });
+        return _ml.Data.CreateEnumerable<MulticlassScore>(_model.Transform(_ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false)
+            .Select(s =>
+            {
+                var distribution = ModelFolder.ToDistribution(s.Score, ThreatLabels.Interactions);
+                return new ClassPrediction(distribution.MaxBy(p => p.Value).Key, distribution);
+            })
+            .ToList();
+    }
+}
+
+/// <summary>Opening a version folder: metrics.json (task, version, hyperparameters) and ML.NET zips.</summary>
+internal static class ModelFolder
+{
+    public static (MLContext Ml, string Version, JsonElement Metadata) Open(string modelDirectory, string task)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
+        var dir = Path.GetFullPath(modelDirectory);
+        if (!Directory.Exists(dir))
+        {
+            throw new ModelLoadException(dir, "model directory does not exist");
+        }
+
+        var metricsPath = Path.Combine(dir, ModelRegistry.MetricsFileName);
+        if (!File.Exists(metricsPath))
+        {
+            throw new ModelLoadException(metricsPath, "metrics.json is missing (it carries the version and settings)");
+        }
+
+        JsonElement metadata;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(metricsPath));
+            metadata = doc.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelLoadException(metricsPath, $"metrics.json is not valid JSON ({ex.Message})", ex);
+        }
+
+        if (metadata.ValueKind != JsonValueKind.Object
+            || !metadata.TryGetProperty("task", out var t) || t.GetString() != task
+            || !metadata.TryGetProperty("version", out var v) || v.ValueKind != JsonValueKind.String)
+        {
+            throw new ModelLoadException(metricsPath, $"metrics.json does not describe a '{task}' model (needs string fields 'task' and 'version')");
+        }
+
+        return (new MLContext(seed: 1), v.GetString()!, metadata);
+    }
+
+    public static ITransformer LoadZip(MLContext ml, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(Path.GetFullPath(path), "model file is missing");
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return ml.Model.Load(stream, out _);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new ModelLoadException(Path.GetFullPath(path), $"model file is corrupt or unreadable ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+    }
+
+    public static Dictionary<string, float> ToDistribution(float[] scores, IReadOnlyList<string> labels)
+    {
+        if (scores.Length != labels.Count)
+        {
+            throw new InvalidOperationException($"The model returned {scores.Length} class scores; expected {labels.Count}.");
+        }
+
+        var distribution = new Dictionary<string, float>(labels.Count, StringComparer.Ordinal);
+        for (var i = 0; i < labels.Count; i++)
+        {
+            distribution[labels[i]] = scores[i];
+        }
+
+        return distribution;
+    }
+}
