@@ -14,9 +14,11 @@ internal static class AssessmentText
         text.AppendLine(inv, $"{a.Title ?? "(untitled)"}");
         text.AppendLine(inv, $"  id {a.ArticleId} v{a.ArticleVersion}  source {a.Url ?? a.SourcePath}");
         text.AppendLine(inv, $"  sentiment: {a.Sentiment.Label} ({a.Sentiment.Score:+0.00;-0.00})  sentences: {a.SentenceCount}");
-        if (a.Threat is { } threat)
+        var threat = a.Threat;
+        text.AppendLine(inv, $"  threat: {threat.Level} (score {threat.Score:0.00})  kinds: {string.Join(", ", threat.Kinds.OrderByDescending(k => k.Value).Take(3).Select(k => $"{k.Key} {k.Value:0.00}"))}");
+        foreach (var evidence in threat.Evidence.Take(3))
         {
-            text.AppendLine(inv, $"  threat: {threat.Level} ({threat.Score:0.00})  kinds: {string.Join(", ", threat.Kinds.OrderByDescending(k => k.Value).Take(3).Select(k => $"{k.Key} {k.Value:0.00}"))}");
+            text.AppendLine(inv, $"    [{evidence.Label} {evidence.Score:0.00}] \u201c{Shorten(evidence.Text, 110)}\u201d");
         }
 
         text.AppendLine(inv, $"  actors ({a.Actors.Count}):");
@@ -27,6 +29,15 @@ internal static class AssessmentText
             foreach (var evidence in actor.Evidence.Take(1))
             {
                 text.AppendLine(inv, $"        \u201c{Shorten(evidence.Text, 110)}\u201d");
+            }
+        }
+
+        if (a.Relations.Count > 0)
+        {
+            text.AppendLine(inv, $"  relations ({a.Relations.Count}):");
+            foreach (var relation in a.Relations.Take(10))
+            {
+                text.AppendLine(inv, $"    {relation.SubjectName} \u2014{relation.Interaction}\u2192 {relation.ObjectName} ({relation.Confidence:0.00})");
             }
         }
 

@@ -8,7 +8,7 @@ internal static class PredictCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "stance or sentiment.", Required = true };
+        var task = new Option<string>("--task") { Description = "stance, sentiment, threat or interaction.", Required = true };
         var input = new Option<string>("--input") { Description = "Input JSONL (- for standard input).", Required = true };
         var output = new Option<string>("--output") { Description = "Output JSONL (- for standard output).", Required = true };
         var models = new Option<string>("--models") { Description = "Models folder.", DefaultValueFactory = _ => "models" };

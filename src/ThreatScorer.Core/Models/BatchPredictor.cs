@@ -25,16 +25,30 @@ public sealed class BatchPredictor
     public IReadOnlyCollection<string> Tasks => _tasks.Keys;
 
     /// <summary>
-    /// Stance and sentiment over the ACTIVE models under <paramref name="modelsRoot"/>; a model is loaded only when
+    /// Stance, sentiment, threat and interaction over the ACTIVE models under <paramref name="modelsRoot"/>; a model is loaded only when
     /// its task is run (so a missing sentiment model does not stop stance prediction).
     /// </summary>
     public static BatchPredictor ForModelsRoot(string modelsRoot)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
+        var actors = new Lazy<Actors.ActorRecognizer>(() =>
+        {
+            var path = Path.Combine(modelsRoot, Scoring.ScoringModels.GazetteerRelativePath);
+            try
+            {
+                return new Actors.ActorRecognizer(Actors.Gazetteer.Load(path));
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            {
+                throw new ModelLoadException(Path.GetFullPath(path), ex.Message, ex);
+            }
+        });
         return new BatchPredictor(
         [
             new StanceBatchTask(() => StanceModel.LoadActive(modelsRoot)),
             new SentimentBatchTask(() => SentimentModel.LoadActive(modelsRoot)),
+            new Threat.ThreatBatchTask(() => Threat.ThreatModel.LoadActive(modelsRoot), () => actors.Value),
+            new Threat.InteractionBatchTask(() => Threat.InteractionModel.LoadActive(modelsRoot), () => actors.Value),
         ]);
     }
 
@@ -164,14 +178,14 @@ public sealed class BatchPredictor
             var predictions = handler.PredictBatch(chunk.ConvertAll(i => i.Input), cancellationToken);
             for (var i = 0; i < chunk.Count; i++)
             {
-                lines.Add(FormatLine(chunk[i].Id, predictions[i]));
+                lines.Add(FormatLine(handler, chunk[i].Id, predictions[i]));
             }
         }
 
         return lines;
     }
 
-    private static string FormatLine(string rawId, ClassPrediction prediction)
+    private static string FormatLine(IBatchPredictionTask handler, string rawId, object prediction)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -179,15 +193,7 @@ public sealed class BatchPredictor
             json.WriteStartObject();
             json.WritePropertyName("id");
             json.WriteRawValue(rawId, skipInputValidation: true);
-            json.WriteString("label", prediction.Label);
-            json.WriteStartObject("probabilities");
-            // The task's own label order (polarity tasks: negative, neutral, positive), so later tasks keep their labels.
-            foreach (var (label, p) in prediction.Probabilities)
-            {
-                json.WriteNumber(label, p);
-            }
-
-            json.WriteEndObject();
+            handler.WritePrediction(json, prediction);
             json.WriteEndObject();
         }
 

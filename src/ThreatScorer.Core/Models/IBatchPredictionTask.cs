@@ -16,7 +16,10 @@ public interface IBatchPredictionTask
     object ParseInput(JsonElement line);
 
     /// <summary>Predicts parsed inputs (as returned by <see cref="ParseInput"/>), in order.</summary>
-    IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken);
+    IReadOnlyList<object> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken);
+
+    /// <summary>Writes the fields of one prediction (after <c>"id"</c>) into the output line.</summary>
+    void WritePrediction(Utf8JsonWriter json, object prediction);
 }
 
 /// <summary>Helpers for reading typed fields of a JSON line with user-facing reasons.</summary>
@@ -102,8 +105,29 @@ public sealed class StanceBatchTask(Func<StanceModel> model) : IBatchPredictionT
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken) =>
-        _model.Value.PredictBatch(inputs.Cast<StanceInput>().ToList(), cancellationToken);
+    public IReadOnlyList<object> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken) =>
+        [.. _model.Value.PredictBatch(inputs.Cast<StanceInput>().ToList(), cancellationToken)];
+
+    /// <inheritdoc />
+    public void WritePrediction(Utf8JsonWriter json, object prediction) => ClassPredictionJson.Write(json, (ClassPrediction)prediction);
+}
+
+/// <summary>Writes <c>"label"</c> and <c>"probabilities"</c> (in the task's own label order).</summary>
+public static class ClassPredictionJson
+{
+    public static void Write(Utf8JsonWriter json, ClassPrediction prediction)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(prediction);
+        json.WriteString("label", prediction.Label);
+        json.WriteStartObject("probabilities");
+        foreach (var (label, p) in prediction.Probabilities)
+        {
+            json.WriteNumber(label, p);
+        }
+
+        json.WriteEndObject();
+    }
 }
 
 /// <summary>Batch sentiment: lines <c>{"id","text"}</c>.</summary>
@@ -118,6 +142,9 @@ public sealed class SentimentBatchTask(Func<SentimentModel> model) : IBatchPredi
     public object ParseInput(JsonElement line) => JsonLineFields.RequiredString(line, "text");
 
     /// <inheritdoc />
-    public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken) =>
-        _model.Value.PredictBatch(inputs.Cast<string>().ToList(), cancellationToken);
+    public IReadOnlyList<object> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken) =>
+        [.. _model.Value.PredictBatch(inputs.Cast<string>().ToList(), cancellationToken)];
+
+    /// <inheritdoc />
+    public void WritePrediction(Utf8JsonWriter json, object prediction) => ClassPredictionJson.Write(json, (ClassPrediction)prediction);
 }

@@ -63,7 +63,8 @@ public static class ModelRegistry
             throw new ModelLoadException(versionDir, $"the version folder named by {activeFile} does not exist");
         }
 
-        if (!File.Exists(Path.Combine(versionDir, ModelFileName)))
+        // Each model class checks its own files on load (threat has several zips, the others model.zip).
+        if (!Directory.EnumerateFiles(versionDir, "*.zip").Any())
         {
             throw new ModelLoadException(Path.Combine(versionDir, ModelFileName), "model file is missing");
         }
@@ -78,9 +79,12 @@ public static class ModelRegistry
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         var taskDir = Path.Combine(modelsRoot, task);
-        if (!File.Exists(Path.Combine(taskDir, version, ModelFileName)))
+        // Every task's version folder has metrics.json and at least one ML.NET zip (threat has one per sub-model).
+        var versionDir = Path.Combine(taskDir, version);
+        if (!File.Exists(Path.Combine(versionDir, MetricsFileName))
+            || !Directory.Exists(versionDir) || !Directory.EnumerateFiles(versionDir, "*.zip").Any())
         {
-            throw new ModelLoadException(Path.Combine(taskDir, version), "cannot activate: no model file in this version folder");
+            throw new ModelLoadException(versionDir, "cannot activate: no model file in this version folder");
         }
 
         var activeFile = Path.Combine(taskDir, ActiveFileName);

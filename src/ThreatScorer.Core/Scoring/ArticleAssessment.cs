@@ -19,8 +19,11 @@ public sealed record ArticleAssessment
     public required SentimentAssessment Sentiment { get; init; }
     public required IReadOnlyList<ActorStance> Actors { get; init; }
 
-    /// <summary>Threat framing; filled in by the threat models (a later step of the pipeline).</summary>
-    public ThreatAssessment? Threat { get; init; }
+    /// <summary>Threat framing: level, calibrated score, kinds and evidence sentences.</summary>
+    public required ThreatAssessment Threat { get; init; }
+
+    /// <summary>Actor-to-actor relations where a sentence makes them clear (like GDELT's Actor1/Actor2).</summary>
+    public IReadOnlyList<ActorRelation> Relations { get; init; } = [];
 
     public required ModelVersions Models { get; init; }
     public required ScoringTimings Timings { get; init; }
@@ -55,19 +58,38 @@ public sealed record MentionSpan(int SentenceIndex, int Start, int Length, strin
 /// <summary>A sentence that supports a conclusion, with its span in the cleaned text and its own score.</summary>
 public sealed record EvidenceSentence(int SentenceIndex, int Start, int Length, string Text, string Label, double Score);
 
-/// <summary>Threat framing of an article (threat level, calibrated score, kinds, evidence).</summary>
+/// <summary>
+/// Threat framing of an article: the level (none/low/elevated/high), a calibrated score (probability that the
+/// article frames a real danger: P(elevated or high)), the level distribution, each kind's probability, the
+/// leading kind (null when there is no threat) and the evidence sentences.
+/// </summary>
 public sealed record ThreatAssessment(
     string Level,
     double Score,
+    IReadOnlyDictionary<string, double> LevelProbabilities,
     IReadOnlyDictionary<string, double> Kinds,
+    string? TopKind,
     IReadOnlyList<EvidenceSentence> Evidence);
 
+/// <summary>
+/// A relation one sentence states between two actors: the subject acts on the object with an interaction class
+/// (statement, verbal/material cooperation, verbal/material conflict), with the model's confidence.
+/// </summary>
+public sealed record ActorRelation(
+    string SubjectId,
+    string SubjectName,
+    string ObjectId,
+    string ObjectName,
+    string Interaction,
+    double Confidence,
+    EvidenceSentence Evidence);
+
 /// <summary>The versions of the models that produced an assessment; scores are keyed by <see cref="Key"/>.</summary>
-public sealed record ModelVersions(string Stance, string Sentiment)
+public sealed record ModelVersions(string Stance, string Sentiment, string Threat, string Interaction)
 {
     /// <summary>One string naming every model, so a change of any model gives a new score row.</summary>
-    public string Key => $"stance={Stance};sentiment={Sentiment}";
+    public string Key => $"stance={Stance};sentiment={Sentiment};threat={Threat};interaction={Interaction}";
 }
 
 /// <summary>How long each stage took, in milliseconds.</summary>
-public sealed record ScoringTimings(double CleanMs, double ActorsMs, double StanceMs, double SentimentMs, double TotalMs);
+public sealed record ScoringTimings(double CleanMs, double ActorsMs, double StanceMs, double SentimentMs, double ThreatMs, double TotalMs);

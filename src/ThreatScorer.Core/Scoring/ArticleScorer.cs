@@ -2,16 +2,24 @@ using ThreatScorer.Core.Actors;
 using ThreatScorer.Core.Articles;
 using ThreatScorer.Core.Cleaning;
 using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Threat;
 
 namespace ThreatScorer.Core.Scoring;
 
 /// <summary>
-/// The pipeline for one article: clean → find actors → stance toward each actor → sentiment → assessment.
+/// The pipeline for one article: clean → find actors → stance toward each actor → sentiment → threat framing
+/// and actor relations → assessment.
 /// Thread-safe; holds no per-article state.
 /// </summary>
 public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, TimeProvider time)
 {
     private const int EvidencePerActor = 3;
+
+    /// <summary>
+    /// An actor's stance is negative or positive only when P(positive) − P(negative), averaged over its mentions,
+    /// reaches this (as <see cref="SentimentModel.LabelThreshold"/> for sentiment); otherwise neutral.
+    /// </summary>
+    public const float StanceThreshold = SentimentModel.LabelThreshold;
 
     /// <summary>Scores an article, or says why it cannot be scored (empty once cleaned, over the sentence limit).</summary>
     public ScoringResult Score(RawArticle article, ArticleIdentity identity, ArticleLimits limits, CancellationToken cancellationToken)
@@ -49,6 +57,13 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
         var sentiment = ScoreSentiment(cleaned, cancellationToken);
         var sentimentMs = time.GetElapsedTime(mark).TotalMilliseconds;
 
+        cancellationToken.ThrowIfCancellationRequested();
+        mark = time.GetTimestamp();
+        var framing = new ThreatFraming(models.Threat);
+        var threat = ThreatFraming.Aggregate(cleaned.Sentences, framing.PredictSentences(cleaned, mentions, cancellationToken));
+        var relations = ScoreRelations(cleaned, mentions, cancellationToken);
+        var threatMs = time.GetElapsedTime(mark).TotalMilliseconds;
+
         return ScoringResult.Accept(new ArticleAssessment
         {
             ArticleId = identity.Id,
@@ -61,8 +76,10 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
             SentenceCount = cleaned.Sentences.Count,
             Sentiment = sentiment,
             Actors = actors,
+            Threat = threat,
+            Relations = relations,
             Models = models.Versions,
-            Timings = new ScoringTimings(cleanMs, actorsMs, stanceMs, sentimentMs, time.GetElapsedTime(started).TotalMilliseconds),
+            Timings = new ScoringTimings(cleanMs, actorsMs, stanceMs, sentimentMs, threatMs, time.GetElapsedTime(started).TotalMilliseconds),
             ScoredAt = time.GetUtcNow(),
         });
     }
@@ -97,7 +114,11 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
             label => label,
             label => group.Average(x => x.Prediction.Probabilities.GetValueOrDefault(label)),
             StringComparer.Ordinal);
-        var label = probabilities.MaxBy(p => p.Value).Key;
+        // Same rule as the article's sentiment: a stance is only called when the mean leans clearly one way.
+        var score = probabilities[PolarityLabels.Positive] - probabilities[PolarityLabels.Negative];
+        var label = score >= StanceThreshold ? PolarityLabels.Positive
+            : score <= -StanceThreshold ? PolarityLabels.Negative
+            : PolarityLabels.Neutral;
 
         // Evidence: the sentences where the model is most sure of a non-neutral stance, one per sentence.
         var evidence = group
@@ -117,12 +138,39 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
             Country = first.Country,
             IsListed = first.IsListed,
             Label = label,
-            Score = Math.Round(probabilities[PolarityLabels.Positive] - probabilities[PolarityLabels.Negative], 4),
+            Score = Math.Round(score, 4),
             Probabilities = probabilities,
             MentionCount = group.Count,
             Mentions = group.Select(x => new MentionSpan(x.Mention.SentenceIndex, x.Mention.Start, x.Mention.Length, x.Mention.Text)).ToList(),
             Evidence = evidence,
         };
+    }
+
+    private IReadOnlyList<ActorRelation> ScoreRelations(CleanedArticle cleaned, IReadOnlyList<ActorMention> mentions, CancellationToken cancellationToken)
+    {
+        // Only sentences with two or more actors can hold a relation; classify just those.
+        var candidates = mentions.Where(m => m.IsListed).GroupBy(m => m.SentenceIndex)
+            .Where(g => g.Select(m => m.ActorId).Distinct(StringComparer.Ordinal).Count() >= 2)
+            .Select(g => g.Key)
+            .ToHashSet();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        var bySentence = mentions.ToLookup(m => m.SentenceIndex);
+        var indexes = candidates.Order().ToList();
+        var predicted = models.Interaction.PredictBatch(
+            indexes.ConvertAll(i => new ThreatInput(cleaned.Sentences[i].Text, ThreatFeatures.ActorTags(bySentence[i]))), cancellationToken);
+        var statement = new ClassPrediction(
+            ThreatLabels.Interactions[0], ThreatLabels.Interactions.ToDictionary(l => l, l => l == ThreatLabels.Interactions[0] ? 1f : 0f, StringComparer.Ordinal));
+        var perSentence = Enumerable.Repeat(statement, cleaned.Sentences.Count).ToArray();
+        for (var i = 0; i < indexes.Count; i++)
+        {
+            perSentence[indexes[i]] = predicted[i];
+        }
+
+        return RelationExtractor.Extract(cleaned, mentions, perSentence);
     }
 
     private SentimentAssessment ScoreSentiment(CleanedArticle cleaned, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using ThreatScorer.Core.Actors;
 using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Threat;
 
 namespace ThreatScorer.Core.Scoring;
 
@@ -11,20 +12,24 @@ public sealed class ScoringModels
 {
     public const string GazetteerRelativePath = "actors/gazetteer.json";
 
-    public ScoringModels(ActorRecognizer actors, StanceModel stance, SentimentModel sentiment)
+    public ScoringModels(ActorRecognizer actors, StanceModel stance, SentimentModel sentiment, ThreatModel threat, InteractionModel interaction)
     {
         Actors = actors;
         Stance = stance;
         Sentiment = sentiment;
-        Versions = new ModelVersions(stance.Version, sentiment.Version);
+        Threat = threat;
+        Interaction = interaction;
+        Versions = new ModelVersions(stance.Version, sentiment.Version, threat.Version, interaction.Version);
     }
 
     public ActorRecognizer Actors { get; }
     public StanceModel Stance { get; }
     public SentimentModel Sentiment { get; }
+    public ThreatModel Threat { get; }
+    public InteractionModel Interaction { get; }
     public ModelVersions Versions { get; }
 
-    /// <summary>Loads the gazetteer and the active stance and sentiment models under <paramref name="modelsRoot"/>.</summary>
+    /// <summary>Loads the gazetteer and the active stance, sentiment, threat and interaction models under <paramref name="modelsRoot"/>.</summary>
     public static ScoringModels Load(string modelsRoot)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
@@ -44,8 +49,10 @@ public sealed class ScoringModels
             throw new ModelLoadException(Path.GetFullPath(gazetteerPath), ex.Message, ex);
         }
 
-        var stance = StanceModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, "stance"));
-        var sentiment = SentimentModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, "sentiment"));
-        return new ScoringModels(new ActorRecognizer(gazetteer), stance, sentiment);
+        var stance = StanceModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Stance));
+        var sentiment = SentimentModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Sentiment));
+        var threat = ThreatModel.LoadActive(modelsRoot);
+        var interaction = InteractionModel.LoadActive(modelsRoot);
+        return new ScoringModels(new ActorRecognizer(gazetteer), stance, sentiment, threat, interaction);
     }
 }

@@ -95,8 +95,9 @@ public sealed class ScoringRun(
         await store.SaveAssessmentAsync(assessment, CancellationToken.None);
         var topActors = string.Join(", ", assessment.Actors.Take(5).Select(a => $"{a.Name} {a.Label} {a.Score:+0.00;-0.00}"));
         logger.LogInformation(
-            "Scored {ArticleId} \"{Title}\": sentiment {Sentiment} {SentimentScore:+0.00;-0.00}; actors: {Actors}; {Sentences} sentences in {Ms:F0} ms",
-            assessment.ArticleId, assessment.Title ?? "(untitled)", assessment.Sentiment.Label, assessment.Sentiment.Score,
+            "Scored {ArticleId} \"{Title}\": threat {ThreatLevel} {ThreatScore:0.00} ({TopKind}); sentiment {Sentiment} {SentimentScore:+0.00;-0.00}; actors: {Actors}; {Sentences} sentences in {Ms:F0} ms",
+            assessment.ArticleId, assessment.Title ?? "(untitled)", assessment.Threat.Level, assessment.Threat.Score,
+            assessment.Threat.TopKind ?? "no kind", assessment.Sentiment.Label, assessment.Sentiment.Score,
             topActors.Length > 0 ? topActors : "none", assessment.SentenceCount, assessment.Timings.TotalMs);
         return ArticleOutcome.Scored;
     }

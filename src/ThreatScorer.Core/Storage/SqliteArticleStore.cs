@@ -170,16 +170,43 @@ public sealed class SqliteArticleStore : IArticleStore
         }
 
         // Idempotent on (article, version, models): scoring the same thing twice replaces, never duplicates.
-        await ExecuteAsync(connection, transaction,
-            "DELETE FROM actor_stances WHERE article_id = $a AND article_version = $v AND model_version = $m;",
-            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey));
+        foreach (var table in new[] { "actor_stances", "threat_kinds", "actor_relations" })
+        {
+            await ExecuteAsync(connection, transaction,
+                $"DELETE FROM {table} WHERE article_id = $a AND article_version = $v AND model_version = $m;",
+                cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey));
+        }
+
         await ExecuteAsync(connection, transaction, """
             INSERT OR REPLACE INTO assessments (article_id, article_version, model_version, scored_at, sentiment_label,
-                sentiment_score, threat_level, threat_score, assessment_json)
-            VALUES ($a, $v, $m, $t, $sl, $ss, $tl, $ts, $json);
+                sentiment_score, threat_level, threat_score, top_kind, assessment_json)
+            VALUES ($a, $v, $m, $t, $sl, $ss, $tl, $ts, $tk, $json);
             """, cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey),
             ("$t", Format(assessment.ScoredAt)), ("$sl", assessment.Sentiment.Label), ("$ss", assessment.Sentiment.Score),
-            ("$tl", assessment.Threat?.Level), ("$ts", assessment.Threat?.Score), ("$json", AssessmentJson.Serialize(assessment)));
+            ("$tl", assessment.Threat.Level), ("$ts", assessment.Threat.Score), ("$tk", assessment.Threat.TopKind),
+            ("$json", AssessmentJson.Serialize(assessment)));
+
+        foreach (var (kind, probability) in assessment.Threat.Kinds)
+        {
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO threat_kinds (article_id, article_version, model_version, kind, probability)
+                VALUES ($a, $v, $m, $k, $p);
+                """, cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey),
+                ("$k", kind), ("$p", probability));
+        }
+
+        var seq = 0;
+        foreach (var relation in assessment.Relations)
+        {
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO actor_relations (article_id, article_version, model_version, seq, subject_id, object_id,
+                    interaction, confidence, sentence_index, start, length)
+                VALUES ($a, $v, $m, $seq, $s, $o, $i, $c, $si, $st, $len);
+                """, cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey),
+                ("$seq", seq++), ("$s", relation.SubjectId), ("$o", relation.ObjectId), ("$i", relation.Interaction),
+                ("$c", relation.Confidence), ("$si", relation.Evidence.SentenceIndex), ("$st", relation.Evidence.Start),
+                ("$len", relation.Evidence.Length));
+        }
 
         foreach (var actor in assessment.Actors)
         {

@@ -73,5 +73,46 @@ internal static class SqliteMigrations
                 read_at      TEXT NOT NULL
             );
             """),
+        (2, "threat framing: top kind, kind probabilities, actor relations", """
+            ALTER TABLE assessments ADD COLUMN top_kind TEXT;
+            CREATE INDEX ix_assessments_threat ON assessments (threat_level, threat_score);
+
+            CREATE TABLE threat_kinds (
+                article_id       TEXT NOT NULL,
+                article_version  INTEGER NOT NULL,
+                model_version    TEXT NOT NULL,
+                kind             TEXT NOT NULL,
+                probability      REAL NOT NULL,
+                PRIMARY KEY (article_id, article_version, model_version, kind),
+                FOREIGN KEY (article_id, article_version, model_version)
+                    REFERENCES assessments (article_id, article_version, model_version)
+            );
+            CREATE INDEX ix_threat_kinds_kind ON threat_kinds (kind, probability);
+
+            CREATE TABLE actor_relations (
+                article_id       TEXT NOT NULL,
+                article_version  INTEGER NOT NULL,
+                model_version    TEXT NOT NULL,
+                seq              INTEGER NOT NULL,
+                subject_id       TEXT NOT NULL,
+                object_id        TEXT NOT NULL,
+                interaction      TEXT NOT NULL,
+                confidence       REAL NOT NULL,
+                sentence_index   INTEGER NOT NULL,
+                start            INTEGER NOT NULL,
+                length           INTEGER NOT NULL,
+                PRIMARY KEY (article_id, article_version, model_version, seq),
+                FOREIGN KEY (article_id, article_version, model_version)
+                    REFERENCES assessments (article_id, article_version, model_version)
+            );
+            CREATE INDEX ix_actor_relations_subject ON actor_relations (subject_id, interaction);
+            CREATE INDEX ix_actor_relations_object ON actor_relations (object_id, interaction);
+            """),
     ];
+}
+
+/// <summary>Read access to a shipped migration's SQL, for upgrade tests that build an old database.</summary>
+internal static class SqliteMigrationsAccess
+{
+    public static string Sql(int version) => SqliteMigrations.All.Single(m => m.Version == version).Sql;
 }

@@ -83,6 +83,16 @@ internal static class ModelCard
             sb.Append(inv, $"- Context window: {hp.WindowWords} words left and right of the target, each its own text column\n");
         }
 
+        if (hp.MarkedWindowWords > 0)
+        {
+            sb.Append(inv, $"- Marked sentence clipped to {hp.MarkedWindowWords} words each side of the target (a long sentence's other clauses do not set the stance)\n");
+        }
+
+        if (hp.MaskTarget)
+        {
+            sb.Append("- Target names masked by a placeholder (pronouns kept): the model judges what the sentence says about the target, with no prior per name\n");
+        }
+
         sb.Append(inv, $"- Word n-grams 1–{hp.WordNgramLength}; char {hp.CharNgramLength}-grams (0 = none); at most {hp.MaxNgramsPerColumn} n-grams per column; lower-cased, diacritics removed, L2-normalised per column\n\n");
 
         sb.Append("## Evaluation\n\n");

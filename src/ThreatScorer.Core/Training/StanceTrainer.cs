@@ -48,7 +48,9 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             """;
 
         protected override string DescribeData(int trainExamples, int trainRecords) =>
-            $"NewsMTSC train split: every mention is one example ({trainExamples} of {trainRecords} lines). "
+            $"Every target mention is one example ({trainExamples} of {trainRecords} lines): the NewsMTSC train split and, "
+            + "when given, the team's own stance sentences in the same format (seeds/training/stance, written by the team; "
+            + "see its README: protector versus threat, victims, accusations, ordinary news). "
             + "Evaluated on NewsMTSC dev-rw (real-world distribution) and dev-mt (sentences with several targets); "
             + "the NewsMTSC test split was not available.";
 

@@ -7,10 +7,20 @@ namespace ThreatScorer.Core.Training;
 public sealed record TextClassifierHyperparameters
 {
     /// <summary>
-    /// Stance defaults, selected on dev-rw/dev-mt: LBFGS with L2 = 0.1 beat SDCA by ~0.02 macro-F1 on both files;
-    /// class weighting, window 4 or 10, char 4-grams and word 3-grams were within noise.
+    /// Stance defaults. LBFGS beat SDCA by ~0.02 macro-F1 on NewsMTSC dev; class weighting, window 4 or 10, char
+    /// 4-grams and word 3-grams were within noise. Target names are masked and the marked sentence clipped to
+    /// 12 words each side: without that the model learned a prior per name ("Russia" negative whatever the
+    /// sentence said) and a long sentence's violent clauses leaked into the stance toward a protector. That costs
+    /// ~0.05 macro-F1 on NewsMTSC dev (US politics, where name priors happen to pay) and fixes the seed
+    /// article's outcomes; L2 = 1 recovers part of it (see the model card).
     /// </summary>
-    public static TextClassifierHyperparameters StanceDefault { get; } = new() { Trainer = "lbfgs", L2 = 0.1f };
+    public static TextClassifierHyperparameters StanceDefault { get; } = new()
+    {
+        Trainer = "lbfgs",
+        L2 = 1f,
+        MarkedWindowWords = 12,
+        MaskTarget = true,
+    };
 
     /// <summary>Sentiment defaults: SDCA with char 4-grams was best on both dev files (LBFGS, 3-grams, weighting lower).</summary>
     public static TextClassifierHyperparameters SentimentDefault { get; } = new() { WindowWords = 0, CharNgramLength = 4 };

@@ -7,6 +7,7 @@ namespace ThreatScorer.Tests.Cli;
 /// <summary>The <c>threatscorer</c> command run as a real process, as a user runs it.</summary>
 public sealed class CliProcessTests : IDisposable
 {
+    private static readonly string[] AttackKinds = ["terrorism", "armed_conflict"];
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -58,6 +59,46 @@ public sealed class CliProcessTests : IDisposable
         var probabilities = first.RootElement.GetProperty("probabilities");
         var sum = probabilities.GetProperty("negative").GetSingle() + probabilities.GetProperty("neutral").GetSingle() + probabilities.GetProperty("positive").GetSingle();
         Assert.InRange(sum, 0.99f, 1.01f);
+    }
+
+    [Fact]
+    public async Task Predict_Threat_WritesTheThreatContract()
+    {
+        var input = _dir.Write("threat.jsonl", """
+            {"id":"attack","text":"Gunmen stormed a hotel in Mogadishu overnight, killing at least 20 people, police said. Al-Shabaab claimed the attack."}
+            {"id":"calm","text":"The city council approved a new budget for parks and libraries on Tuesday."}
+            """);
+        var output = _dir.File("threat-out.jsonl");
+
+        var (exit, _, stderr) = await RunAsync("predict", "--task", "threat", "--input", input, "--output", output, "--models", RepoPaths.Models);
+
+        Assert.True(exit == 0, stderr);
+        var lines = File.ReadAllLines(output).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        var attack = lines[0];
+        Assert.Equal("attack", attack.GetProperty("id").GetString());
+        Assert.Equal("high", attack.GetProperty("threat_level").GetString());
+        Assert.InRange(attack.GetProperty("threat_score").GetDouble(), 0.5, 1);
+        Assert.Equal(7, attack.GetProperty("categories").EnumerateObject().Count());
+        Assert.Contains(attack.GetProperty("top_category").GetString(), AttackKinds);
+        Assert.Equal("none", lines[1].GetProperty("threat_level").GetString());
+        Assert.Equal(JsonValueKind.Null, lines[1].GetProperty("top_category").ValueKind);
+    }
+
+    [Fact]
+    public async Task Predict_Interaction_WritesLabelAndFiveProbabilities()
+    {
+        var input = _dir.Write("interaction.jsonl", """
+            {"id":"1","text":"Japan delivered 40 tonnes of medical supplies to Turkey after the earthquake."}
+            """);
+        var output = _dir.File("interaction-out.jsonl");
+
+        var (exit, _, stderr) = await RunAsync("predict", "--task", "interaction", "--input", input, "--output", output, "--models", RepoPaths.Models);
+
+        Assert.True(exit == 0, stderr);
+        var line = JsonDocument.Parse(File.ReadAllLines(output).Single()).RootElement;
+        Assert.Equal("material_cooperation", line.GetProperty("label").GetString());
+        Assert.Equal(5, line.GetProperty("probabilities").EnumerateObject().Count());
     }
 
     [Fact]

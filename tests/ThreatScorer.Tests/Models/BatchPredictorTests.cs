@@ -83,7 +83,7 @@ public sealed class BatchPredictorTests(TrainedTinyModels tiny) : IClassFixture<
         using var input = new StringReader(string.Empty);
         using var output = new StringWriter();
         var ex = await Assert.ThrowsAsync<ArgumentException>(
-            () => BatchPredictor.ForModelsRoot(tiny.ModelsRoot).RunAsync("threat", input, output, "stdin", CancellationToken.None));
+            () => BatchPredictor.ForModelsRoot(tiny.ModelsRoot).RunAsync("weather", input, output, "stdin", CancellationToken.None));
         Assert.Contains("sentiment, stance", ex.Message, StringComparison.Ordinal);
     }
 

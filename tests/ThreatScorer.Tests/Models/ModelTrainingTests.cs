@@ -95,7 +95,7 @@ public sealed class ModelTrainingTests(TrainedTinyModels tiny) : IClassFixture<T
     public async Task ModelTraining_UnknownTask_ThrowsNamingTheTrainableTasks()
     {
         var ex = await Assert.ThrowsAsync<ArgumentException>(() => ModelTraining.TrainAsync(
-            new TrainingRequest("threat", [tiny.TrainFile], [], 1, tiny.ModelsRoot), TimeProvider.System, null, CancellationToken.None));
+            new TrainingRequest("weather", [tiny.TrainFile], [], 1, tiny.ModelsRoot), TimeProvider.System, null, CancellationToken.None));
         Assert.Contains("stance", ex.Message, StringComparison.Ordinal);
     }
 }

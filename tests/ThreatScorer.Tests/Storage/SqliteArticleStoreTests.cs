@@ -27,7 +27,7 @@ public sealed class SqliteArticleStoreTests : IDisposable
         await _store.MigrateAsync(CancellationToken.None);
 
         Assert.True(File.Exists(_dir.File("sub/store.db")));
-        Assert.Equal(1, await _store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(2, await _store.GetSchemaVersionAsync(CancellationToken.None));
         await using var connection = new SqliteConnection($"Data Source={_store.DatabasePath}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -36,12 +36,36 @@ public sealed class SqliteArticleStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_FromVersionOne_KeepsRowsAndAddsThreatTables()
+    {
+        // A database as the first release left it: schema version 1 with one article.
+        Directory.CreateDirectory(Path.GetDirectoryName(_store.DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={_store.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);"
+                + SqliteMigrationsAccess.Sql(1)
+                + "INSERT INTO schema_migrations VALUES (1, 'v1', '2026-01-01T00:00:00Z');"
+                + "INSERT INTO articles (id, dedupe_key, content_hash, text, source_path, ingested_at, updated_at, status) VALUES ('a-1', 'text:h', 'h', 'Old.', 'a.txt', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'new');";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await _store.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(2, await _store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal("Old.", (await _store.GetArticleAsync("a-1", CancellationToken.None))!.Text);
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM actor_relations"));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM threat_kinds"));
+    }
+
+    [Fact]
     public async Task Migrate_RunTwice_IsIdempotent()
     {
         await _store.MigrateAsync(CancellationToken.None);
         await _store.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(1, await _store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(2, await _store.GetSchemaVersionAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -105,6 +129,10 @@ public sealed class SqliteArticleStoreTests : IDisposable
         Assert.Equal(ActorType.State, back.Actors[0].Type);
         Assert.Empty(await _store.GetPendingAsync(10, null, CancellationToken.None));
         Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM actor_stances"));
+        Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM threat_kinds"));
+        Assert.Equal(1, await CountAsync("SELECT COUNT(*) FROM actor_relations WHERE subject_id = 'RUS' AND object_id = 'TJK'"));
+        Assert.Equal("elevated", back.Threat.Level);
+        Assert.Equal("armed_conflict", back.Threat.TopKind);
     }
 
     [Fact]
@@ -114,7 +142,7 @@ public sealed class SqliteArticleStoreTests : IDisposable
         var (_, id) = await _store.IngestAsync(Article("a.txt", "Text."), "h1", CancellationToken.None);
 
         await _store.SaveAssessmentAsync(Assessment(id), CancellationToken.None);
-        await _store.SaveAssessmentAsync(Assessment(id) with { Models = new ModelVersions("stance-2", "sentiment-1") }, CancellationToken.None);
+        await _store.SaveAssessmentAsync(Assessment(id) with { Models = new ModelVersions("stance-2", "sentiment-1", "threat-1", "interaction-1") }, CancellationToken.None);
 
         Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM assessments"));
     }
@@ -218,8 +246,14 @@ public sealed class SqliteArticleStoreTests : IDisposable
                 Evidence = [new EvidenceSentence(1, 3, 25, "Russia backs Tajikistan.", "positive", 0.7)],
             },
         ],
-        Models = new ModelVersions("stance-1", "sentiment-1"),
-        Timings = new ScoringTimings(1, 1, 1, 1, 4),
+        Threat = new ThreatAssessment(
+            "elevated", 0.62,
+            new Dictionary<string, double> { ["none"] = 0.1, ["low"] = 0.28, ["elevated"] = 0.4, ["high"] = 0.22 },
+            new Dictionary<string, double> { ["armed_conflict"] = 0.5, ["terrorism"] = 0.3 }, "armed_conflict",
+            [new EvidenceSentence(1, 3, 25, "Russia backs Tajikistan.", "elevated", 0.62)]),
+        Relations = [new ActorRelation("RUS", "Russia", "TJK", "Tajikistan", "verbal_cooperation", 0.8, new EvidenceSentence(1, 3, 25, "Russia backs Tajikistan.", "verbal_cooperation", 0.8))],
+        Models = new ModelVersions("stance-1", "sentiment-1", "threat-1", "interaction-1"),
+        Timings = new ScoringTimings(1, 1, 1, 1, 1, 5),
         ScoredAt = _time.GetUtcNow(),
     };
 }

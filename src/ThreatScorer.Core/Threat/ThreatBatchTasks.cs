@@ -1,0 +1,85 @@
+using System.Text.Json;
+using ThreatScorer.Core.Actors;
+using ThreatScorer.Core.Articles;
+using ThreatScorer.Core.Cleaning;
+using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Scoring;
+
+namespace ThreatScorer.Core.Threat;
+
+/// <summary>
+/// Batch threat: lines <c>{"id","text"}</c> where text may be a sentence, a snippet or a whole article (it is
+/// cleaned, split and aggregated exactly as the worker does). Output
+/// <c>{"id","threat_score","threat_level","categories":{kind:p,…},"top_category"}</c>.
+/// </summary>
+public sealed class ThreatBatchTask(Func<ThreatModel> model, Func<ActorRecognizer> actors) : IBatchPredictionTask
+{
+    private readonly Lazy<ThreatModel> _model = new(model);
+    private readonly Lazy<ActorRecognizer> _actors = new(actors);
+    private readonly TextCleaner _cleaner = new();
+
+    public string Task => ModelTasks.Threat;
+
+    public object ParseInput(JsonElement line) => JsonLineFields.RequiredString(line, "text");
+
+    public IReadOnlyList<object> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var framing = new ThreatFraming(_model.Value);
+        var results = new List<object>(inputs.Count);
+        foreach (var text in inputs.Cast<string>())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var cleaned = _cleaner.Clean(new RawArticle { Text = text, SourcePath = "-" });
+            var mentions = _actors.Value.Recognize(cleaned.Text, cleaned.Sentences);
+            results.Add(ThreatFraming.Aggregate(cleaned.Sentences, framing.PredictSentences(cleaned, mentions, cancellationToken)));
+        }
+
+        return results;
+    }
+
+    public void WritePrediction(Utf8JsonWriter json, object prediction)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var threat = (ThreatAssessment)prediction;
+        json.WriteNumber("threat_score", threat.Score);
+        json.WriteString("threat_level", threat.Level);
+        json.WriteStartObject("categories");
+        foreach (var kind in ThreatLabels.Kinds)
+        {
+            json.WriteNumber(kind, threat.Kinds[kind]);
+        }
+
+        json.WriteEndObject();
+        if (threat.TopKind is null)
+        {
+            json.WriteNull("top_category");
+        }
+        else
+        {
+            json.WriteString("top_category", threat.TopKind);
+        }
+    }
+}
+
+/// <summary>Batch interaction class: lines <c>{"id","text"}</c>; output <c>{"id","label","probabilities":{…}}</c>.</summary>
+public sealed class InteractionBatchTask(Func<InteractionModel> model, Func<ActorRecognizer> actors) : IBatchPredictionTask
+{
+    private readonly Lazy<InteractionModel> _model = new(model);
+    private readonly Lazy<ActorRecognizer> _actors = new(actors);
+
+    public string Task => ModelTasks.Interaction;
+
+    public object ParseInput(JsonElement line) => JsonLineFields.RequiredString(line, "text");
+
+    public IReadOnlyList<object> PredictBatch(IReadOnlyList<object> inputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var rows = inputs.Cast<string>()
+            .Select(text => new ThreatInput(text, _model.Value.UsesActorFeatures ? ThreatFeatures.ActorTags(_actors.Value, text) : string.Empty))
+            .ToList();
+        return [.. _model.Value.PredictBatch(rows, cancellationToken)];
+    }
+
+    public void WritePrediction(Utf8JsonWriter json, object prediction) => ClassPredictionJson.Write(json, (ClassPrediction)prediction);
+}
