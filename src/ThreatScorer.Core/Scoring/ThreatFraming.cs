@@ -21,6 +21,7 @@ namespace ThreatScorer.Core.Scoring;
 /// </remarks>
 public sealed class ThreatFraming(ThreatModel model)
 {
+    public static double TopShare { get; set; } = double.Parse(Environment.GetEnvironmentVariable("TS_TOPSHARE") ?? "0.5", System.Globalization.CultureInfo.InvariantCulture);
     public const int MinTopSentences = 2;
     public const int MaxTopSentences = 8;
     public const double TopKindThreshold = 0.25;
@@ -66,10 +67,14 @@ public sealed class ThreatFraming(ThreatModel model)
             .ToList();
         var total = top.Sum(i => (double)weights[i]);
 
+        var all = Enumerable.Range(0, sentences.Count).ToList();
+        var allTotal = weights.Sum(w => (double)w);
+        double Mix(Func<int, double> value) =>
+            (TopShare * top.Sum(i => weights[i] * value(i)) / total) + ((1 - TopShare) * all.Sum(i => weights[i] * value(i)) / allTotal);
         var levels = ThreatLabels.Levels.ToDictionary(
-            l => l, l => Math.Round(top.Sum(i => weights[i] * predictions[i].Levels.GetValueOrDefault(l)) / total, 4), StringComparer.Ordinal);
+            l => l, l => Math.Round(Mix(i => predictions[i].Levels.GetValueOrDefault(l)), 4), StringComparer.Ordinal);
         var kinds = ThreatLabels.Kinds.ToDictionary(
-            kind => kind, kind => Math.Round(top.Sum(i => weights[i] * predictions[i].Kinds.GetValueOrDefault(kind)) / total, 4), StringComparer.Ordinal);
+            kind => kind, kind => Math.Round(Mix(i => predictions[i].Kinds.GetValueOrDefault(kind)), 4), StringComparer.Ordinal);
         var level = levels.MaxBy(l => l.Value).Key;
         var score = Math.Round(levels[ThreatLabels.Elevated] + levels[ThreatLabels.High], 4);
         var best = kinds.MaxBy(x => x.Value);
