@@ -8,12 +8,14 @@ namespace ThreatScorer.Core.Scoring;
 /// Threat framing of a whole text from its sentences.
 /// </summary>
 /// <remarks>
-/// Every sentence gets a level distribution and kind probabilities. The article's assessment is the
-/// weighted mean over its most threatening sentences: the top k by (weight × severity), with
-/// k = a quarter of the sentences, at least 2 and at most 8 (never more than there are). Weights come from
-/// <see cref="SentenceWeights"/> (title ×2, lead ×1.5). Why: an article is about a threat when several of its
-/// sentences, or its title and lead, frame one; a single quoted threat in a long peaceful article is averaged
-/// with the other top sentences and cannot make it "high", while a short report of an attack keeps its level.
+/// Every sentence gets a level distribution and kind probabilities. The article's distribution is an even blend
+/// (<see cref="TopShare"/>) of two weighted means: over its most threatening sentences (the top k by
+/// weight × severity, k = a quarter of the sentences, at least 2 and at most 8) and over all its sentences.
+/// Weights come from <see cref="SentenceWeights"/> (title ×2, lead ×1.5). Why: an article is about a threat
+/// when several of its sentences, or its title and lead, frame one; a single quoted threat in a long peaceful
+/// article is averaged with the rest and cannot make it "high", while a short report of an attack keeps its
+/// level. The top-k half alone read ordinary articles as "low" (their most alarming sentences are still
+/// economic or sports language); the whole-article half alone diluted real threats in long reports.
 /// Level = the most probable level of that mixture; score = its P(elevated) + P(high), a probability that
 /// keeps the sentence model's calibration; kinds = the mixture of kind probabilities; the top kind is named
 /// only when the level is above none and the kind's probability reaches <see cref="TopKindThreshold"/>.
@@ -21,7 +23,9 @@ namespace ThreatScorer.Core.Scoring;
 /// </remarks>
 public sealed class ThreatFraming(ThreatModel model)
 {
-    public static double TopShare { get; set; } = double.Parse(Environment.GetEnvironmentVariable("TS_TOPSHARE") ?? "0.5", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Share of the top sentences in the blend; the rest is the weighted mean over all sentences.</summary>
+    public const double TopShare = 0.5;
+
     public const int MinTopSentences = 2;
     public const int MaxTopSentences = 8;
     public const double TopKindThreshold = 0.25;
