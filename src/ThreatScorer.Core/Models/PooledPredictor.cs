@@ -32,60 +32,15 @@ internal sealed class PooledPredictor<TRow>
     public static PooledPredictor<TRow> Load(string modelDirectory, string expectedTask)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
-        var dir = Path.GetFullPath(modelDirectory);
-        if (!Directory.Exists(dir))
-        {
-            throw new ModelLoadException(dir, "model directory does not exist");
-        }
-
-        var modelPath = Path.Combine(dir, ModelRegistry.ModelFileName);
-        if (!File.Exists(modelPath))
+        var modelPath = Path.Combine(Path.GetFullPath(modelDirectory), ModelRegistry.ModelFileName);
+        if (Directory.Exists(modelDirectory) && !File.Exists(modelPath))
         {
             throw new ModelLoadException(modelPath, "model file is missing");
         }
 
-        var metricsPath = Path.Combine(dir, ModelRegistry.MetricsFileName);
-        if (!File.Exists(metricsPath))
-        {
-            throw new ModelLoadException(metricsPath, "metrics.json is missing (it carries the version and featurisation settings)");
-        }
-
-        JsonElement metadata;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(metricsPath));
-            metadata = doc.RootElement.Clone();
-        }
-        catch (JsonException ex)
-        {
-            throw new ModelLoadException(metricsPath, $"metrics.json is not valid JSON ({ex.Message})", ex);
-        }
-
-        if (metadata.ValueKind != JsonValueKind.Object
-            || !metadata.TryGetProperty("task", out var task) || task.ValueKind != JsonValueKind.String
-            || !metadata.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.String)
-        {
-            throw new ModelLoadException(metricsPath, "metrics.json lacks string fields 'task' and 'version'");
-        }
-
-        if (task.GetString() != expectedTask)
-        {
-            throw new ModelLoadException(dir, $"this is a '{task.GetString()}' model, not a '{expectedTask}' model");
-        }
-
-        var ml = new MLContext(seed: 1);
-        ITransformer model;
-        try
-        {
-            using var stream = File.OpenRead(modelPath);
-            model = ml.Model.Load(stream, out _);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new ModelLoadException(modelPath, $"model file is corrupt or unreadable ({ex.GetType().Name}: {ex.Message})", ex);
-        }
-
-        var predictor = new PooledPredictor<TRow>(ml, model, version.GetString()!, metadata);
+        var (ml, version, metadata) = ModelFolder.Open(modelDirectory, expectedTask);
+        var model = ModelFolder.LoadZip(ml, modelPath);
+        var predictor = new PooledPredictor<TRow>(ml, model, version, metadata);
         try
         {
             // Fails here, at load, if the model does not fit this row type (e.g. a stance zip loaded as sentiment).
