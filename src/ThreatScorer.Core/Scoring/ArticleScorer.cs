@@ -21,6 +21,9 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
     /// </summary>
     public const float StanceThreshold = SentimentModel.LabelThreshold;
 
+    /// <summary>Share of an actor's mentions that must themselves be labelled with the actor's polar stance.</summary>
+    public const double MinAgreeingShare = 1.0 / 3;
+
     /// <summary>Scores an article, or says why it cannot be scored (empty once cleaned, over the sentence limit).</summary>
     public ScoringResult Score(RawArticle article, ArticleIdentity identity, ArticleLimits limits, CancellationToken cancellationToken)
     {
@@ -114,11 +117,14 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
             label => label,
             label => group.Average(x => x.Prediction.Probabilities.GetValueOrDefault(label)),
             StringComparer.Ordinal);
-        // Same rule as the article's sentiment: a stance is only called when the mean leans clearly one way.
+        // A stance is called only when the mean leans clearly one way (as for sentiment) and enough of the
+        // mentions agree: one alarming headline must not make the victim of an attack "negative".
         var score = probabilities[PolarityLabels.Positive] - probabilities[PolarityLabels.Negative];
-        var label = score >= StanceThreshold ? PolarityLabels.Positive
+        var leaning = score >= StanceThreshold ? PolarityLabels.Positive
             : score <= -StanceThreshold ? PolarityLabels.Negative
             : PolarityLabels.Neutral;
+        var agreeing = group.Count(x => x.Prediction.Label == leaning);
+        var label = leaning == PolarityLabels.Neutral || agreeing >= MinAgreeingShare * group.Count ? leaning : PolarityLabels.Neutral;
 
         // Evidence: the sentences where the model is most sure of a non-neutral stance, one per sentence.
         var evidence = group
