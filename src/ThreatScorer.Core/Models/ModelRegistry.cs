@@ -92,4 +92,25 @@ public static class ModelRegistry
         File.WriteAllText(temp, version + "\n");
         File.Move(temp, activeFile, overwrite: true);
     }
+
+    /// <summary>
+    /// Moves a finished staging folder to <c>&lt;root&gt;/&lt;task&gt;/&lt;version&gt;</c> (replacing an earlier
+    /// build of the same version) and, if asked, makes it active. Returns the version folder.
+    /// </summary>
+    public static string Publish(string modelsRoot, string task, string version, string stagingDirectory, bool activate)
+    {
+        var versionDir = Path.Combine(Path.GetFullPath(Path.Combine(modelsRoot, task)), version);
+        if (Directory.Exists(versionDir))
+        {
+            Directory.Delete(versionDir, recursive: true);
+        }
+
+        Directory.Move(stagingDirectory, versionDir);
+        if (activate)
+        {
+            Activate(modelsRoot, task, version);
+        }
+
+        return versionDir;
+    }
 }

@@ -110,22 +110,8 @@ internal static class ThreatFeatures
 
     public static IEstimator<ITransformer> Featurize(MLContext ml, ThreatHyperparameters hp)
     {
-        var text = ml.Transforms.Text.FeaturizeText("TextFeatures", new TextFeaturizingEstimator.Options
-        {
-            CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-            KeepDiacritics = false,
-            KeepPunctuations = true,
-            KeepNumbers = true,
-            WordFeatureExtractor = new WordBagEstimator.Options
-            {
-                NgramLength = hp.WordNgramLength,
-                UseAllLengths = true,
-                MaximumNgramsCount = [hp.MaxNgramsPerColumn],
-            },
-            CharFeatureExtractor = hp.CharNgramLength > 0
-                ? new WordBagEstimator.Options { NgramLength = hp.CharNgramLength, UseAllLengths = false, MaximumNgramsCount = [hp.MaxNgramsPerColumn] }
-                : null,
-        }, "Text");
+        var text = ml.Transforms.Text.FeaturizeText(
+            "TextFeatures", Training.TextFeaturizerOptions.Create(hp.WordNgramLength, hp.CharNgramLength, hp.MaxNgramsPerColumn), "Text");
         var actors = ml.Transforms.Text.FeaturizeText("ActorFeatures", new TextFeaturizingEstimator.Options
         {
             CaseMode = TextNormalizingEstimator.CaseMode.Lower,

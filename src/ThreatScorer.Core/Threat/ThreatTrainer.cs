@@ -155,17 +155,7 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
                 Card(version, started, request, hp, fingerprint, corpus, train.Count, dev.Count, stopwatch.Elapsed, perSecond, modelBytes, report.ToString()),
                 cancellationToken);
 
-            var versionDir = Path.Combine(taskDir, version);
-            if (Directory.Exists(versionDir))
-            {
-                Directory.Delete(versionDir, recursive: true);
-            }
-
-            Directory.Move(staging, versionDir);
-            if (request.Activate)
-            {
-                ModelRegistry.Activate(request.ModelsRoot, Task, version);
-            }
+            var versionDir = ModelRegistry.Publish(request.ModelsRoot, Task, version, staging, request.Activate);
 
             progress?.Report(new TrainingProgress("done", $"wrote {versionDir}"));
             return new TrainingResult(Task, version, versionDir, fingerprint, train.Count, evaluations, stopwatch.Elapsed, 0, perSecond, modelBytes, request.Activate);

@@ -178,17 +178,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.CardFileName), card, cancellationToken);
 
-            var versionDir = Path.Combine(taskDir, version);
-            if (Directory.Exists(versionDir))
-            {
-                Directory.Delete(versionDir, recursive: true);
-            }
-
-            Directory.Move(staging, versionDir);
-            if (request.Activate)
-            {
-                ModelRegistry.Activate(request.ModelsRoot, Task, version);
-            }
+            var versionDir = ModelRegistry.Publish(request.ModelsRoot, Task, version, staging, request.Activate);
 
             progress?.Report(new TrainingProgress("done", $"wrote {versionDir}"));
             return new TrainingResult(
@@ -219,27 +209,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
         {
             var output = "F_" + column;
             featureColumns.Add(output);
-            var options = new TextFeaturizingEstimator.Options
-            {
-                CaseMode = TextNormalizingEstimator.CaseMode.Lower,
-                KeepDiacritics = false,
-                KeepPunctuations = true,
-                KeepNumbers = true,
-                WordFeatureExtractor = new WordBagEstimator.Options
-                {
-                    NgramLength = hp.WordNgramLength,
-                    UseAllLengths = true,
-                    MaximumNgramsCount = [hp.MaxNgramsPerColumn],
-                },
-                CharFeatureExtractor = charNgrams && hp.CharNgramLength > 0
-                    ? new WordBagEstimator.Options
-                    {
-                        NgramLength = hp.CharNgramLength,
-                        UseAllLengths = false,
-                        MaximumNgramsCount = [hp.MaxNgramsPerColumn],
-                    }
-                    : null,
-            };
+            var options = TextFeaturizerOptions.Create(hp.WordNgramLength, charNgrams ? hp.CharNgramLength : 0, hp.MaxNgramsPerColumn);
             var step = ml.Transforms.Text.FeaturizeText(output, options, column);
             pipeline = pipeline is null ? step : pipeline.Append(step);
         }
