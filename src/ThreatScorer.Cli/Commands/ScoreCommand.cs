@@ -58,7 +58,7 @@ internal static class ScoreCommand
             return ExitCodes.ModelError;
         }
 
-        var scorer = new ArticleScorer(new TextCleaner(limits), models, TimeProvider.System);
+        var scorer = new ArticleScorer(new TextCleaner(limits), ScoringModelProvider.Fixed(models), TimeProvider.System);
         var exit = ExitCodes.Ok;
         foreach (var result in results)
         {

@@ -12,7 +12,7 @@ namespace ThreatScorer.Core.Configuration;
 /// </summary>
 public sealed class StartupTasks(
     IArticleStore store,
-    ScoringModels models,
+    ScoringModelProvider models,
     IOptions<ThreatScorerOptions> options,
     ILogger<StartupTasks> logger)
 {
@@ -25,8 +25,9 @@ public sealed class StartupTasks(
             logger.LogInformation("Store: SQLite database {DatabasePath} (schema version {SchemaVersion})", sqlite.DatabasePath, version);
         }
 
-        logger.LogInformation("Models loaded from {ModelsRoot}: stance {Stance}, sentiment {Sentiment}",
-            Path.GetFullPath(options.Value.Models.Root), models.Versions.Stance, models.Versions.Sentiment);
+        var versions = models.Current.Versions;
+        logger.LogInformation("Models loaded from {ModelsRoot}: stance {Stance}, sentiment {Sentiment}, threat {Threat}, interaction {Interaction}",
+            Path.GetFullPath(options.Value.Models.Root), versions.Stance, versions.Sentiment, versions.Threat, versions.Interaction);
         logger.LogInformation("Inbox folders: {Folders}",
             string.Join(", ", options.Value.Inbox.EffectiveFolders.Select(Path.GetFullPath)));
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ThreatScorer.Core.Articles;
 using ThreatScorer.Core.Cleaning;
@@ -29,8 +30,10 @@ public static class ThreatScorerServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value;
             return new SqliteArticleStore(options.Store.SqlitePath, sp.GetRequiredService<TimeProvider>());
         });
-        services.TryAddSingleton(sp =>
-            ScoringModels.Load(sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Models.Root));
+        services.TryAddSingleton(sp => ScoringModelProvider.Load(
+            sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Models.Root,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ScoringModelProvider>()));
         services.TryAddSingleton(sp => new TextCleaner(sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Inbox.Limits));
         services.TryAddSingleton<ArticleFileReader>();
         services.TryAddSingleton<ArticleScorer>();

@@ -11,7 +11,7 @@ namespace ThreatScorer.Core.Scoring;
 /// and actor relations → assessment.
 /// Thread-safe; holds no per-article state.
 /// </summary>
-public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, TimeProvider time)
+public sealed class ArticleScorer(TextCleaner cleaner, ScoringModelProvider modelProvider, TimeProvider time)
 {
     private const int EvidencePerActor = 3;
 
@@ -31,6 +31,9 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(limits);
         var started = time.GetTimestamp();
+
+        // One set of models for the whole article, even if a promotion swaps them meanwhile.
+        var models = modelProvider.Current;
 
         var cleaned = cleaner.Clean(article);
         var cleanMs = time.GetElapsedTime(started).TotalMilliseconds;
@@ -52,19 +55,19 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
 
         cancellationToken.ThrowIfCancellationRequested();
         mark = time.GetTimestamp();
-        var actors = ScoreStances(cleaned, mentions, cancellationToken);
+        var actors = ScoreStances(models, cleaned, mentions, cancellationToken);
         var stanceMs = time.GetElapsedTime(mark).TotalMilliseconds;
 
         cancellationToken.ThrowIfCancellationRequested();
         mark = time.GetTimestamp();
-        var sentiment = ScoreSentiment(cleaned, cancellationToken);
+        var sentiment = ScoreSentiment(models, cleaned, cancellationToken);
         var sentimentMs = time.GetElapsedTime(mark).TotalMilliseconds;
 
         cancellationToken.ThrowIfCancellationRequested();
         mark = time.GetTimestamp();
         var framing = new ThreatFraming(models.Threat);
         var threat = ThreatFraming.Aggregate(cleaned.Sentences, framing.PredictSentences(cleaned, mentions, cancellationToken));
-        var relations = ScoreRelations(cleaned, mentions, cancellationToken);
+        var relations = ScoreRelations(models, cleaned, mentions, cancellationToken);
         var threatMs = time.GetElapsedTime(mark).TotalMilliseconds;
 
         return ScoringResult.Accept(new ArticleAssessment
@@ -87,7 +90,7 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
         });
     }
 
-    private List<ActorStance> ScoreStances(CleanedArticle cleaned, IReadOnlyList<ActorMention> mentions, CancellationToken cancellationToken)
+    private static List<ActorStance> ScoreStances(ScoringModels models, CleanedArticle cleaned, IReadOnlyList<ActorMention> mentions, CancellationToken cancellationToken)
     {
         if (mentions.Count == 0)
         {
@@ -152,7 +155,7 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
         };
     }
 
-    private IReadOnlyList<ActorRelation> ScoreRelations(CleanedArticle cleaned, IReadOnlyList<ActorMention> mentions, CancellationToken cancellationToken)
+    private static IReadOnlyList<ActorRelation> ScoreRelations(ScoringModels models, CleanedArticle cleaned, IReadOnlyList<ActorMention> mentions, CancellationToken cancellationToken)
     {
         // Only sentences with two or more actors can hold a relation; classify just those.
         var candidates = mentions.Where(m => m.IsListed).GroupBy(m => m.SentenceIndex)
@@ -179,7 +182,7 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModels models, Tim
         return RelationExtractor.Extract(cleaned, mentions, perSentence);
     }
 
-    private SentimentAssessment ScoreSentiment(CleanedArticle cleaned, CancellationToken cancellationToken)
+    private static SentimentAssessment ScoreSentiment(ScoringModels models, CleanedArticle cleaned, CancellationToken cancellationToken)
     {
         var predictions = models.Sentiment.PredictBatch(cleaned.Sentences.Select(s => s.Text).ToList(), cancellationToken);
         var weights = SentenceWeights.For(cleaned.Sentences);

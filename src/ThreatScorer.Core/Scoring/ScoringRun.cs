@@ -17,6 +17,7 @@ public sealed class ScoringRun(
     IArticleStore store,
     InboxIngestor ingestor,
     ArticleScorer scorer,
+    ScoringModelProvider models,
     TimeProvider time,
     ILogger<ScoringRun> logger)
 {
@@ -45,6 +46,9 @@ public sealed class ScoringRun(
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     cursor = new PendingCursor(article.IngestedAt, article.Id);
+
+                    // Between articles: pick up a promoted or rolled-back model without a restart.
+                    models.RefreshIfChanged();
                     switch (await ScoreOneAsync(article, settings, cancellationToken))
                     {
                         case ArticleOutcome.Scored: scored++; break;

@@ -125,7 +125,7 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
                 report.Append(ReportTable("Interaction class, team corpus dev groups", devReport)).Append(CultureInfo.InvariantCulture, $"\nExpected calibration error (top label, 10 bins): {ece:F3}\n");
                 if (request.Datasets.TryGetValue("cameo", out var cameoPath) && File.Exists(cameoPath))
                 {
-                    var cameo = await ReadCameoAsync(cameoPath, cancellationToken);
+                    var cameo = await CameoTsv.ReadAsync(cameoPath, cancellationToken);
                     var cameoInputs = cameo.ConvertAll(c => new ThreatInput(c.Text, ThreatFeatures.ActorTags(recognizer, c.Text)));
                     var cameoPredicted = model.PredictBatch(cameoInputs, cancellationToken);
                     var cameoReport = Evaluator.Evaluate(cameo.ConvertAll(c => c.Label), cameoPredicted.Select(p => p.Label).ToList(), ThreatLabels.Interactions);
@@ -272,31 +272,6 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
             ["kindsMacroF1"] = Math.Round(f1Sum / ThreatLabels.Kinds.Count, 4),
         };
         return (new DevEvaluation("team corpus dev groups", levelReport), node, text.ToString());
-    }
-
-    private static async Task<List<(string Text, string Label)>> ReadCameoAsync(string path, CancellationToken cancellationToken)
-    {
-        var rows = new List<(string, string)>();
-        var lineNumber = 0;
-        foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            var tab = line.LastIndexOf('\t');
-            if (tab < 0 || !int.TryParse(line.AsSpan(tab + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code)
-                || code < 0 || code >= ThreatLabels.Interactions.Count)
-            {
-                throw new InputFormatException(path, lineNumber, "expected \"sentence<TAB>class 0-4\"");
-            }
-
-            rows.Add((line[..tab], ThreatLabels.Interactions[code]));
-        }
-
-        return rows;
     }
 
     private static double Throughput(Action predict, int count)

@@ -1,0 +1,100 @@
+using ThreatScorer.Core.Models;
+
+namespace ThreatScorer.Core.Training;
+
+/// <summary>A candidate measured against a baseline on the same data.</summary>
+public sealed record ModelComparison(TaskEvaluation Candidate, TaskEvaluation Baseline, double Tolerance)
+{
+    public double MacroF1Delta => Candidate.Report.MacroF1 - Baseline.Report.MacroF1;
+
+    /// <summary>The candidate is not worse: its macro-F1 is at least the baseline's minus the tolerance.</summary>
+    public bool CandidateIsNotWorse => MacroF1Delta >= -Tolerance;
+
+    public string Verdict => CandidateIsNotWorse
+        ? MacroF1Delta > 0 ? "candidate is better" : "candidate is as good (within tolerance)"
+        : "candidate is worse";
+}
+
+/// <summary>What a promotion did.</summary>
+public sealed record PromotionResult(bool Promoted, string? PreviousVersion, string Version, ModelComparison? Comparison, string Message);
+
+/// <summary>
+/// Compare, promote and roll back model versions. A promotion copies the candidate into the registry (staging
+/// folder, then rename) and switches ACTIVE with an atomic rename, so a crash at any point leaves the old model
+/// active and the registry readable.
+/// </summary>
+public static class ModelPromotion
+{
+    public static async Task<ModelComparison> CompareAsync(
+        EvaluationRequest candidate, string baselineDirectory, double tolerance, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        var candidateEval = await TaskEvaluator.EvaluateAsync(candidate, cancellationToken);
+        var baselineEval = await TaskEvaluator.EvaluateAsync(candidate with { ModelDirectory = baselineDirectory }, cancellationToken);
+        return new ModelComparison(candidateEval, baselineEval, tolerance);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="candidate"/>'s model the active one for its task under <paramref name="modelsRoot"/>,
+    /// unless it is worse than the active model on the request's data and <paramref name="force"/> is false.
+    /// </summary>
+    public static async Task<PromotionResult> PromoteAsync(
+        string modelsRoot, EvaluationRequest candidate, double tolerance, bool force, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        var version = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(candidate.ModelDirectory)));
+        var previous = ModelRegistry.ActiveVersion(modelsRoot, candidate.Task);
+        ModelComparison? comparison = null;
+        if (previous is not null && candidate.DataFiles.Count > 0)
+        {
+            var baseline = ModelRegistry.ResolveActiveDirectory(modelsRoot, candidate.Task);
+            comparison = await CompareAsync(candidate, baseline, tolerance, cancellationToken);
+            if (!comparison.CandidateIsNotWorse && !force)
+            {
+                return new PromotionResult(false, previous, version, comparison,
+                    $"refused: {version} is worse than the active {previous} (macro-F1 {comparison.Candidate.Report.MacroF1:F4} vs {comparison.Baseline.Report.MacroF1:F4}); use --force to promote anyway");
+            }
+        }
+        else if (previous is not null && !force)
+        {
+            return new PromotionResult(false, previous, version, null,
+                "refused: give --data to compare the candidate with the active model, or --force to promote without comparing");
+        }
+
+        var target = Path.Combine(Path.GetFullPath(Path.Combine(modelsRoot, candidate.Task)), version);
+        if (!string.Equals(Path.GetFullPath(candidate.ModelDirectory).TrimEnd(Path.DirectorySeparatorChar), target, StringComparison.Ordinal))
+        {
+            CopyIntoRegistry(candidate.ModelDirectory, target);
+        }
+
+        ModelRegistry.Activate(modelsRoot, candidate.Task, version, time);
+        return new PromotionResult(true, previous, version, comparison, $"promoted {version} (was {previous ?? "none"})");
+    }
+
+    private static void CopyIntoRegistry(string source, string target)
+    {
+        if (Directory.Exists(target))
+        {
+            return;
+        }
+
+        var staging = Path.Combine(Path.GetDirectoryName(target)!, $".staging-{Path.GetFileName(target)}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(source))
+            {
+                File.Copy(file, Path.Combine(staging, Path.GetFileName(file)));
+            }
+
+            Directory.Move(staging, target);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+}
