@@ -11,6 +11,13 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     ArticlesCommands.CreateList(),
     ArticlesCommands.CreateShow(),
     GazetteerCommand.Create(),
+    RegistryCommands.Models(),
+    RegistryCommands.Evaluate(),
+    RegistryCommands.Compare(),
+    RegistryCommands.Promote(),
+    RegistryCommands.Rollback(),
+    RegistryCommands.Status(),
+    RegistryCommands.Rescore(),
 };
 
 return await root.Parse(args).InvokeAsync();

@@ -18,6 +18,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>());
         services.TryAddSingleton<RunCompletions>();
+        services.TryAddSingleton<WorkerStatusReporter>();
 
         // Start-up checks are registered before Quartz so they finish before the first trigger can fire.
         services.AddHostedService<StartupService>();

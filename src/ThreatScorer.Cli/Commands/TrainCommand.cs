@@ -55,7 +55,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static Dictionary<string, string> Datasets(string[] given)
+    internal static Dictionary<string, string> Datasets(string[] given)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         if (Directory.Exists("../shared/data/newsmtsc"))

@@ -39,6 +39,7 @@ public static class ThreatScorerServiceCollectionExtensions
         services.TryAddSingleton<ArticleScorer>();
         services.TryAddSingleton<InboxIngestor>();
         services.TryAddSingleton<ScoringRun>();
+        services.TryAddSingleton<Rescoring>();
         services.TryAddSingleton<StartupTasks>();
         return services;
     }

@@ -51,6 +51,12 @@ public interface IArticleStore
     /// <summary>Articles per status.</summary>
     Task<IReadOnlyDictionary<string, int>> CountByStatusAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Scored articles ingested at or after <paramref name="since"/>, each with the model-version key of its latest
+    /// assessment (for re-scoring with newer models), oldest first.
+    /// </summary>
+    Task<IReadOnlyList<(StoredArticle Article, string ModelVersion)>> ListScoredSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
     /// <summary>Most recent articles with their status, newest first.</summary>
     Task<IReadOnlyList<StoredArticle>> ListArticlesAsync(int limit, string? status, CancellationToken cancellationToken);
 }

@@ -271,6 +271,25 @@ public sealed class SqliteArticleStore : IArticleStore
         return counts;
     }
 
+    public async Task<IReadOnlyList<(StoredArticle Article, string ModelVersion)>> ListScoredSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var articles = await QueryArticlesAsync(connection,
+            "SELECT * FROM articles WHERE status = 'scored' AND ingested_at >= $since ORDER BY ingested_at, id;",
+            cancellationToken, ("$since", Format(since)));
+        var result = new List<(StoredArticle, string)>(articles.Count);
+        foreach (var article in articles)
+        {
+            var key = await ScalarAsync(connection, null, """
+                SELECT model_version FROM assessments WHERE article_id = $id AND article_version = $v
+                ORDER BY scored_at DESC LIMIT 1;
+                """, cancellationToken, ("$id", article.Id), ("$v", article.Version)) as string;
+            result.Add((article, key ?? string.Empty));
+        }
+
+        return result;
+    }
+
     public async Task<IReadOnlyList<StoredArticle>> ListArticlesAsync(int limit, string? status, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -20,8 +20,8 @@ public static class EvaluationReportWriter
     {
         ArgumentNullException.ThrowIfNull(evaluation);
         Directory.CreateDirectory(folder);
-        ConfusionPlot(evaluation).SavePng(Path.Combine(folder, ConfusionFile), 640, 560);
-        ReliabilityPlot(evaluation).SavePng(Path.Combine(folder, ReliabilityFile), 560, 520);
+        ConfusionPlot(evaluation).SavePng(Path.Combine(folder, ConfusionFile), 760, 620);
+        ReliabilityPlot(evaluation).SavePng(Path.Combine(folder, ReliabilityFile), 680, 560);
         PerClassPlot(evaluation).SavePng(Path.Combine(folder, PerClassFile), 640, 420);
         var path = Path.Combine(folder, ReportFile);
         await File.WriteAllTextAsync(path, Markdown(evaluation), cancellationToken);
@@ -81,14 +81,15 @@ public static class EvaluationReportWriter
             {
                 // Heat map cell (row i, column j) is centred at x = j, y = n - 1 - i.
                 var label = plot.Add.Text(matrix[i][j].ToString(CultureInfo.InvariantCulture), j, n - 1 - i);
-                label.LabelFontColor = rowShare[i, j] > 0.5 ? Colors.Black : Colors.White;
+                label.LabelStyle.ForeColor = rowShare[i, j] > 0.5 ? Colors.Black : Colors.White;
                 label.LabelFontSize = 16;
                 label.LabelAlignment = Alignment.MiddleCenter;
             }
         }
 
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels.ToArray());
+        // Two-line tick labels ("verbal\ncooperation") keep long class names from overlapping.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels.Select(l => l.Replace('_', '\n')).ToArray());
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(positions, labels.Reverse().ToArray());
         plot.XLabel("predicted");
         plot.YLabel("gold");
@@ -136,7 +137,7 @@ public static class EvaluationReportWriter
         plot.Axes.SetLimits(0, 1, 0, 1.05);
         plot.XLabel("confidence of the predicted label");
         plot.YLabel("accuracy");
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{e.Task} reliability (ECE {e.CalibrationError:F3}; numbers: examples per bin)"));
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"{e.Task} reliability, ECE {e.CalibrationError:F3} (labels: examples per bin)"));
         plot.ShowLegend(Alignment.UpperLeft);
         return plot;
     }

@@ -16,7 +16,8 @@ public sealed class ScoreArticlesJob(
     IOptions<ThreatScorerOptions> options,
     IOptions<ScheduleOptions> schedule,
     IHostApplicationLifetime lifetime,
-    RunCompletions completions) : IJob
+    RunCompletions completions,
+    WorkerStatusReporter status) : IJob
 {
     public static readonly JobKey Key = new("score-articles", "threatscorer");
 
@@ -31,6 +32,7 @@ public sealed class ScoreArticlesJob(
         {
             var summary = await run.ExecuteAsync(settings, cancellationToken);
             completions.Record(summary);
+            await status.ReportAsync(summary, CancellationToken.None);
         }
         finally
         {

@@ -15,8 +15,11 @@ namespace ThreatScorer.Worker.Scheduling;
 /// </remarks>
 public sealed class StartupService(IServiceProvider services) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        services.GetRequiredService<StartupTasks>().RunAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<StartupTasks>().RunAsync(cancellationToken);
+        await services.GetRequiredService<WorkerStatusReporter>().ReportAsync(null, cancellationToken);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
