@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using ThreatScorer.Core.Models;
+using Spectre.Console;
 using ThreatScorer.Core.Training;
 
 namespace ThreatScorer.Cli.Commands;
@@ -91,10 +92,25 @@ internal static class TrainCommand
             }
         }
 
-        var progress = new Progress<TrainingProgress>(p => Console.Error.WriteLine($"[{p.Stage}] {p.Message}"));
         try
         {
-            var result = await ModelTraining.TrainAsync(request, TimeProvider.System, progress, ct);
+            // A progress bar over the training stages (featurising, each fit, evaluation); plain lines when redirected.
+            var stages = request.Task switch { "threat" => 12, "interaction" => 5, _ => 5 };
+            TrainingResult result = null!;
+            await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(async context =>
+                {
+                    var bar = context.AddTask($"training {request.Task}", maxValue: stages);
+                    var progress = new SynchronousProgress(p =>
+                    {
+                        bar.Description = Markup.Escape($"{request.Task}: {p.Message}");
+                        bar.Increment(1);
+                    });
+                    result = await ModelTraining.TrainAsync(request, TimeProvider.System, progress, ct);
+                    bar.Value = bar.MaxValue;
+                });
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv, $"trained {result.Task} {result.Version} on {result.TrainExamples} examples in {result.TrainingTime.TotalSeconds:F1} s"));
             foreach (var devEval in result.DevEvaluations)
@@ -125,5 +141,11 @@ internal static class TrainCommand
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.ModelError;
         }
+    }
+
+    // Progress<T> posts to the thread pool; the bar must move in order, on the caller's thread.
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
     }
 }
