@@ -11,6 +11,7 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     ArticlesCommands.CreateList(),
     ArticlesCommands.CreateShow(),
     GazetteerCommand.Create(),
+    ServeCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
