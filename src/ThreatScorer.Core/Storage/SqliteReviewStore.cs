@@ -95,7 +95,7 @@ public sealed class SqliteReviewStore
         long total = -1;
         if (withTotal)
         {
-            var (countWhere, countParameters) = BuildWhere(filter);
+            var (countWhere, countParameters) = BuildWhere(filter, counting: true);
             var join = filter.Text is { Length: > 0 } ? "JOIN articles a ON a.id = c.article_id" : string.Empty;
             await using var count = Command(connection, $"SELECT COUNT(*) FROM review_current c {join} {Where(countWhere)};", [.. countParameters]);
             total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
@@ -482,7 +482,7 @@ public sealed class SqliteReviewStore
         }
     }
 
-    private static (List<string> Conditions, List<(string Name, object? Value)> Parameters) BuildWhere(ReviewFilter f)
+    private static (List<string> Conditions, List<(string Name, object? Value)> Parameters) BuildWhere(ReviewFilter f, bool counting = false)
     {
         var conditions = new List<string>();
         var parameters = new List<(string, object?)>();
@@ -492,15 +492,19 @@ public sealed class SqliteReviewStore
             parameters.Add(("$level", f.Level));
         }
 
+        // Unless the list is sorted by score, a score range is checked while walking the date index ('+' keeps
+        // SQLite off the score index): a first page then reads ~50 matches instead of sorting every match by date
+        // (0.4 ms instead of 315 ms for 30k matches of 100k). A count has no order, so it keeps the index.
+        var score = f.Sort == ReviewSort.Threat || counting ? "c.threat_score" : "+c.threat_score";
         if (f.MinScore is { } min)
         {
-            conditions.Add("c.threat_score >= $min");
+            conditions.Add($"{score} >= $min");
             parameters.Add(("$min", min));
         }
 
         if (f.MaxScore is { } max)
         {
-            conditions.Add("c.threat_score <= $max");
+            conditions.Add($"{score} <= $max");
             parameters.Add(("$max", max));
         }
 
