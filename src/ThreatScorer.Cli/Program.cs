@@ -18,6 +18,7 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     RegistryCommands.Rollback(),
     RegistryCommands.Status(),
     RegistryCommands.Rescore(),
+    ServeCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

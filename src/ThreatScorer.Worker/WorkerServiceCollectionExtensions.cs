@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
 using ThreatScorer.Core.Configuration;
+using ThreatScorer.Web.Hosting;
 using ThreatScorer.Worker.Scheduling;
 
 namespace ThreatScorer.Worker;
@@ -39,6 +40,7 @@ public static class WorkerServiceCollectionExtensions
             }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddThreatScorerWebWhenEnabled(configuration); // analyst UI (ThreatScorer:Web:Enabled), after start-up checks
         return services;
     }
 }

@@ -108,6 +108,72 @@ internal static class SqliteMigrations
             CREATE INDEX ix_actor_relations_subject ON actor_relations (subject_id, interaction);
             CREATE INDEX ix_actor_relations_object ON actor_relations (object_id, interaction);
             """),
+        (3, "analyst review: current assessment per article, corrections, filter indexes", """
+            -- One row per scored article naming its current assessment (latest version, latest score), with the
+            -- columns the review list filters and sorts on, so a page over 100k+ articles is an index range scan.
+            CREATE TABLE review_current (
+                article_id       TEXT PRIMARY KEY,
+                article_version  INTEGER NOT NULL,
+                model_version    TEXT NOT NULL,
+                scored_at        TEXT NOT NULL,
+                sort_date        TEXT NOT NULL,
+                threat_level     TEXT,
+                threat_score     REAL NOT NULL,
+                top_kind         TEXT,
+                source           TEXT,
+                language         TEXT
+            );
+            CREATE INDEX ix_review_current_date ON review_current (sort_date, article_id);
+            CREATE INDEX ix_review_current_score ON review_current (threat_score, article_id);
+            CREATE INDEX ix_review_current_level ON review_current (threat_level, sort_date);
+            CREATE INDEX ix_review_current_kind ON review_current (top_kind, sort_date);
+            CREATE INDEX ix_review_current_source ON review_current (source, sort_date);
+            CREATE INDEX ix_review_current_language ON review_current (language, sort_date);
+            CREATE INDEX ix_actor_stances_actor_article ON actor_stances (actor_id, article_id, label);
+
+            INSERT INTO review_current (article_id, article_version, model_version, scored_at, sort_date, threat_level,
+                threat_score, top_kind, source, language)
+            SELECT s.article_id, s.article_version, s.model_version, s.scored_at, COALESCE(a.published_at, a.ingested_at),
+                s.threat_level, COALESCE(s.threat_score, 0), s.top_kind, a.source, a.language
+            FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY article_version DESC, scored_at DESC) AS rn
+                  FROM assessments) s
+            JOIN articles a ON a.id = s.article_id
+            WHERE s.rn = 1;
+
+            -- Kept current by the store's own insert, so the scoring path needs no change.
+            CREATE TRIGGER tr_assessments_review_current AFTER INSERT ON assessments
+            BEGIN
+                INSERT INTO review_current (article_id, article_version, model_version, scored_at, sort_date, threat_level,
+                    threat_score, top_kind, source, language)
+                SELECT NEW.article_id, NEW.article_version, NEW.model_version, NEW.scored_at,
+                    COALESCE(a.published_at, a.ingested_at), NEW.threat_level, COALESCE(NEW.threat_score, 0), NEW.top_kind,
+                    a.source, a.language
+                FROM articles a WHERE a.id = NEW.article_id
+                ON CONFLICT (article_id) DO UPDATE SET
+                    article_version = excluded.article_version, model_version = excluded.model_version,
+                    scored_at = excluded.scored_at, sort_date = excluded.sort_date, threat_level = excluded.threat_level,
+                    threat_score = excluded.threat_score, top_kind = excluded.top_kind, source = excluded.source,
+                    language = excluded.language
+                WHERE excluded.article_version > review_current.article_version
+                   OR (excluded.article_version = review_current.article_version AND excluded.scored_at >= review_current.scored_at);
+            END;
+
+            -- Analysts' corrections, kept apart from machine scores: who said what, when, about which version.
+            CREATE TABLE corrections (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                article_id       TEXT NOT NULL REFERENCES articles (id),
+                article_version  INTEGER NOT NULL,
+                field            TEXT NOT NULL CHECK (field IN ('threat_level', 'threat_kinds', 'actor_stance')),
+                actor_id         TEXT,
+                value            TEXT NOT NULL,
+                comment          TEXT,
+                author           TEXT NOT NULL,
+                created_at       TEXT NOT NULL,
+                CHECK ((field = 'actor_stance') = (actor_id IS NOT NULL))
+            );
+            CREATE INDEX ix_corrections_article ON corrections (article_id, field, actor_id, id);
+            CREATE INDEX ix_corrections_created ON corrections (created_at);
+            """),
     ];
 }
 

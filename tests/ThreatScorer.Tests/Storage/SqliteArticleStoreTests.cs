@@ -27,7 +27,7 @@ public sealed class SqliteArticleStoreTests : IDisposable
         await _store.MigrateAsync(CancellationToken.None);
 
         Assert.True(File.Exists(_dir.File("sub/store.db")));
-        Assert.Equal(2, await _store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(SqliteMigrations.All[^1].Version, await _store.GetSchemaVersionAsync(CancellationToken.None));
         await using var connection = new SqliteConnection($"Data Source={_store.DatabasePath}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
@@ -53,7 +53,7 @@ public sealed class SqliteArticleStoreTests : IDisposable
 
         await _store.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(2, await _store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(SqliteMigrations.All[^1].Version, await _store.GetSchemaVersionAsync(CancellationToken.None));
         Assert.Equal("Old.", (await _store.GetArticleAsync("a-1", CancellationToken.None))!.Text);
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM actor_relations"));
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM threat_kinds"));
@@ -65,7 +65,7 @@ public sealed class SqliteArticleStoreTests : IDisposable
         await _store.MigrateAsync(CancellationToken.None);
         await _store.MigrateAsync(CancellationToken.None);
 
-        Assert.Equal(2, await _store.GetSchemaVersionAsync(CancellationToken.None));
+        Assert.Equal(SqliteMigrations.All[^1].Version, await _store.GetSchemaVersionAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace ThreatScorer.Web.Hosting;
+
+/// <summary>
+/// The API key check (when a key is set) and the same-origin check on writes. Corrections are posted as JSON
+/// with a custom header, which a cross-site form cannot send without a CORS preflight this app never grants;
+/// the Origin check is a second fence. No cookies are used, so there is no session to ride.
+/// </summary>
+internal sealed class AccessControl(RequestDelegate next, IOptions<WebOptions> options)
+{
+    public const string ApiKeyHeader = "X-Api-Key";
+    public const string RequestedWithHeader = "X-Requested-With";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+
+        if (options.Value.ApiKey is { Length: > 0 } key && !HasKey(context.Request, key))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            headers.WWWAuthenticate = "Basic realm=\"ThreatScorer\", charset=\"UTF-8\"";
+            await context.Response.WriteAsync("API key required (X-Api-Key header, Bearer token, or basic auth password).");
+            return;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !IsSameOriginWrite(context.Request))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("Cross-site write refused: send JSON with the X-Requested-With header from this site.");
+            return;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>Who is making the request, when basic auth names them.</summary>
+    public static string? BasicUser(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon > 0 ? decoded[..colon] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static bool HasKey(HttpRequest request, string key)
+    {
+        string? presented = request.Headers[ApiKeyHeader].ToString() is { Length: > 0 } h ? h : null;
+        var authorization = request.Headers.Authorization.ToString();
+        if (presented is null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            presented = authorization[7..].Trim();
+        }
+        else if (presented is null && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(authorization[6..].Trim()));
+                presented = decoded[(decoded.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+        }
+
+        return presented is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(key));
+    }
+
+    private static bool IsSameOriginWrite(HttpRequest request)
+    {
+        if (string.IsNullOrEmpty(request.Headers[RequestedWithHeader]))
+        {
+            return false;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length == 0
+            || (Uri.TryCreate(origin, UriKind.Absolute, out var uri)
+                && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
+    }
+}

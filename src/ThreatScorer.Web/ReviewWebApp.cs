@@ -1,0 +1,133 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ThreatScorer.Core.Configuration;
+using ThreatScorer.Core.Storage;
+using ThreatScorer.Web.Api;
+using ThreatScorer.Web.Hosting;
+using ThreatScorer.Web.Pages;
+
+namespace ThreatScorer.Web;
+
+/// <summary>
+/// The analyst review app: minimal API plus server-rendered pages over the scored store. Built by
+/// <c>threatscorer serve</c>, by the worker when <c>ThreatScorer:Web:Enabled</c> is true, and by the tests.
+/// </summary>
+public static class ReviewWebApp
+{
+    /// <summary>Builds the app from command-line style settings (<c>--ThreatScorer:Web:Url=…</c>).</summary>
+    public static WebApplication Build(string[] args, IConfiguration? configuration = null, bool migrate = true)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddConfiguration(configuration);
+        }
+
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        var web = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
+        builder.WebHost.UseUrls(web.Url);
+        builder.Services.AddThreatScorerWeb(migrate);
+        var app = builder.Build();
+        app.MapThreatScorerWeb();
+        return app;
+    }
+
+    /// <summary>The address the app listens on once started (port 0 resolved).</summary>
+    public static Uri Address(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        return new Uri(addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The web app is not listening."));
+    }
+
+    /// <summary>Registers the review store, web options (validated at start) and, optionally, the migration at start.</summary>
+    public static IServiceCollection AddThreatScorerWeb(this IServiceCollection services, bool migrate = true)
+    {
+        services.AddOptions<WebOptions>().BindConfiguration(WebOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebOptions>, WebOptionsValidator>());
+        services.AddOptions<StoreOptions>().BindConfiguration(ThreatScorerOptions.SectionName + ":Store");
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new SqliteReviewStore(
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath, sp.GetRequiredService<TimeProvider>()));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+        });
+        if (migrate)
+        {
+            services.AddHostedService<MigrateOnStart>();
+        }
+
+        return services;
+    }
+
+    /// <summary>Maps the access checks, the pages, the API and the static assets.</summary>
+    public static WebApplication MapThreatScorerWeb(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<AccessControl>();
+        app.MapReviewApi();
+        app.MapReviewPages();
+        app.MapGet("/static/{name}", (string name) => Asset(name));
+        app.Lifetime.ApplicationStarted.Register(() =>
+            app.Logger.LogInformation("Analyst UI listening on {Address} (store {Database})",
+                string.Join(", ", app.Urls), app.Services.GetRequiredService<SqliteReviewStore>().Articles.DatabasePath));
+        return app;
+    }
+
+    private static IEndpointRouteBuilder MapReviewPages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", async (HttpRequest request, SqliteReviewStore store, CancellationToken ct) =>
+        {
+            var query = ReviewQuery.From(request.Query);
+            var (sources, languages) = await store.GetFacetsAsync(ct);
+            var page = query.Problems.Count == 0 ? await store.ListAsync(query.Filter, query.PageSize, query.Cursor, withTotal: true, ct) : null;
+            return Results.Content(ListPage.Render(request.Query, query, page, sources, languages), "text/html; charset=utf-8",
+                statusCode: query.Problems.Count == 0 ? 200 : 400);
+        });
+        app.MapGet("/articles/{id}", async (string id, SqliteReviewStore store, CancellationToken ct) =>
+            await store.GetArticleAsync(id, ct) is { } review
+                ? Results.Content(ArticlePage.Render(review), "text/html; charset=utf-8")
+                : Results.Content(Html.Page("Not found", $"<h1>No scored article {Html.E(id)}</h1>"), "text/html; charset=utf-8", statusCode: 404));
+        app.MapGet("/actors/{id}", async (string id, string? bucket, SqliteReviewStore store, CancellationToken ct) =>
+            await store.GetActorAsync(id, bucket == "week", recent: 10, ct) is { } actor
+                ? Results.Content(ActorPage.Render(actor, bucket == "week"), "text/html; charset=utf-8")
+                : Results.Content(Html.Page("Not found", $"<h1>No scored article names {Html.E(id)}</h1>"), "text/html; charset=utf-8", statusCode: 404));
+        return app;
+    }
+
+    private static IResult Asset(string name)
+    {
+        var type = name switch
+        {
+            "app.css" => "text/css; charset=utf-8",
+            "app.js" => "text/javascript; charset=utf-8",
+            _ => null,
+        };
+        var stream = type is null ? null : typeof(ReviewWebApp).Assembly.GetManifestResourceStream("ThreatScorer.Web.wwwroot." + name);
+        return stream is null ? Results.NotFound() : Results.Stream(stream, type);
+    }
+
+    /// <summary>Brings the schema forward before the first request (the corrections table and indexes).</summary>
+    private sealed class MigrateOnStart(SqliteReviewStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.Articles.MigrateAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
