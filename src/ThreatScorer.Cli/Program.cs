@@ -19,6 +19,8 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     RegistryCommands.Status(),
     RegistryCommands.Rescore(),
     ServeCommand.Create(),
+    CorrectionCommands.Correct(),
+    CorrectionCommands.ExportTraining(),
 };
 
 return await root.Parse(args).InvokeAsync();

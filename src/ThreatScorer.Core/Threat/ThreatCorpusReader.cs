@@ -112,7 +112,10 @@ public static class ThreatCorpusReader
 
         var id = JsonLineFields.RequiredString(root, "id");
         var level = Choice(JsonLineFields.RequiredString(root, "threat_level"), ThreatLabels.Levels, "threat_level");
-        var interaction = Choice(JsonLineFields.RequiredString(root, "interaction"), ThreatLabels.Interactions, "interaction");
+        // Exported analyst corrections carry no interaction class (nobody judged it): "" = unknown, skipped by that model.
+        var interaction = root.TryGetProperty("interaction", out var i) && i.ValueKind != JsonValueKind.Null
+            ? Choice(JsonLineFields.RequiredString(root, "interaction"), ThreatLabels.Interactions, "interaction")
+            : string.Empty;
         var group = JsonLineFields.RequiredString(root, "group");
         var provenance = root.TryGetProperty("provenance", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "team";
         if (!root.TryGetProperty("kinds", out var kindsElement) || kindsElement.ValueKind != JsonValueKind.Array)

@@ -46,6 +46,12 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
             dev = corpus.Examples.Where(ThreatCorpusReader.IsDev).ToList();
         }
 
+        if (Task == ModelTasks.Interaction)
+        {
+            train = train.Where(e => e.Interaction.Length > 0).ToList();
+            dev = dev.Where(e => e.Interaction.Length > 0).ToList();
+        }
+
         if (request.MaxTrainExamples is { } max)
         {
             train = train.Take(max).ToList();

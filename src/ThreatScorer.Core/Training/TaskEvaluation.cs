@@ -129,7 +129,7 @@ public static class TaskEvaluator
         if (corpusPaths.Count > 0)
         {
             var corpus = await ThreatCorpusReader.ReadAsync(corpusPaths, request.Datasets, cancellationToken);
-            examples.AddRange(corpus.Examples.Select(e => (e.Text, e.Interaction)));
+            examples.AddRange(corpus.Examples.Where(e => e.Interaction.Length > 0).Select(e => (e.Text, e.Interaction)));
         }
 
         var predicted = model.PredictBatch(
