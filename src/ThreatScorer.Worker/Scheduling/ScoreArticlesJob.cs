@@ -16,7 +16,8 @@ public sealed class ScoreArticlesJob(
     IOptions<ThreatScorerOptions> options,
     IOptions<ScheduleOptions> schedule,
     IHostApplicationLifetime lifetime,
-    RunCompletions completions) : IJob
+    RunCompletions completions,
+    WorkerState state) : IJob
 {
     public static readonly JobKey Key = new("score-articles", "threatscorer");
 
@@ -27,13 +28,17 @@ public sealed class ScoreArticlesJob(
             options.Value.Inbox.Limits,
             schedule.Value.BatchSize,
             schedule.Value.MaxAttempts);
+        var succeeded = false;
+        state.RunStarted();
         try
         {
             var summary = await run.ExecuteAsync(settings, cancellationToken);
             completions.Record(summary);
+            succeeded = !summary.Cancelled;
         }
         finally
         {
+            state.RunEnded(succeeded);
             if (schedule.Value.RunOnce)
             {
                 lifetime.StopApplication();

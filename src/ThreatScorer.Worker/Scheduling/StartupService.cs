@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ThreatScorer.Core.Configuration;
+using ThreatScorer.Core.Scoring;
 
 namespace ThreatScorer.Worker.Scheduling;
 
@@ -15,8 +16,11 @@ namespace ThreatScorer.Worker.Scheduling;
 /// </remarks>
 public sealed class StartupService(IServiceProvider services) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) =>
-        services.GetRequiredService<StartupTasks>().RunAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<StartupTasks>().RunAsync(cancellationToken);
+        services.GetRequiredService<WorkerState>().ModelsLoaded(services.GetRequiredService<ScoringModels>().Versions);
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
