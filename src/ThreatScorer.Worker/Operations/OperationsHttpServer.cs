@@ -42,6 +42,8 @@ public sealed partial class OperationsHttpServer(
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, Args = [] });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        // The worker's host owns SIGTERM and the start/stop messages; this server only follows it.
+        builder.Services.AddSingleton<IHostLifetime, FollowerLifetime>();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Parse(options.Value.BindAddress), port));
         var app = builder.Build();
 
@@ -85,6 +87,13 @@ public sealed partial class OperationsHttpServer(
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
         };
         await context.Response.WriteAsJsonAsync(body, Json, context.RequestAborted);
+    }
+
+    private sealed class FollowerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Health and metrics on {Address} (/health/live, /health/ready, /metrics)")]
