@@ -22,3 +22,4 @@ ms=$(printf '%s' "$summary" | grep -o 'in [0-9]* ms' | grep -o '[0-9]*')
 scored=$(printf '%s' "$summary" | grep -o '[0-9]* scored' | grep -o '[0-9]*')
 awk -v s="$scored" -v ms="$ms" 'BEGIN { printf "articles/s: %.1f (%d articles in %.1f s, ingest included)\n", s / (ms / 1000), s, ms / 1000 }'
 grep -E 'Maximum resident set size' "$work/time.txt" | awk '{ printf "peak RSS: %.0f MiB\n", $6 / 1024 }'
+awk -F': ' -v s="$scored" '/User time|System time/ { cpu += $2 } END { printf "CPU: %.1f s user+sys, %.0f ms per article (start-up and model load included)\n", cpu, cpu * 1000 / s }' "$work/time.txt"

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using ThreatScorer.Core.Models;
@@ -17,12 +18,27 @@ public static class ThreatScorerHost
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Logging.AddSimpleConsole(o =>
+        // Logging:Console:FormatterName=json (the container's setting) gives one JSON object per line with the
+        // run and article ids as scope fields; otherwise a plain single-line console.
+        if (string.Equals(builder.Configuration["Logging:Console:FormatterName"], ConsoleFormatterNames.Json, StringComparison.OrdinalIgnoreCase))
         {
-            o.SingleLine = true;
-            o.IncludeScopes = false; // run and article ids are in the messages; JSON logs (ops) carry scopes
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = false; // run and article ids are in the messages; JSON logs carry them as scopes
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
         builder.Services.AddThreatScorerWorker(builder.Configuration);
         return builder;
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using ThreatScorer.Core.Configuration;
 using ThreatScorer.Web.Hosting;
+using ThreatScorer.Worker.Operations;
 using ThreatScorer.Worker.Scheduling;
 
 namespace ThreatScorer.Worker;
@@ -20,8 +21,11 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>());
         services.TryAddSingleton<RunCompletions>();
         services.TryAddSingleton<WorkerStatusReporter>();
+        services.TryAddSingleton<WorkerState>();
 
-        // Start-up checks are registered before Quartz so they finish before the first trigger can fire.
+        // Hosted services start in this order: the health endpoint (live while models load), the start-up
+        // checks, then Quartz, so the checks finish before the first trigger can fire. They stop in reverse.
+        services.AddThreatScorerOperations();
         services.AddHostedService<StartupService>();
 
         var schedule = configuration.GetSection(ScheduleOptions.SectionName).Get<ScheduleOptions>() ?? new ScheduleOptions();
@@ -39,6 +43,9 @@ public static class WorkerServiceCollectionExtensions
                 q.RunAtStartup(ScoreArticlesJob.Key);
             }
         });
+        // On SIGTERM the running job's token is cancelled and the shutdown waits for it: the article being scored
+        // is finished (its save is one transaction) or abandoned, never half-written; the next start resumes.
+        services.Configure<QuartzSchedulerOptions>(o => o.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs);
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddThreatScorerWebWhenEnabled(configuration); // analyst UI (ThreatScorer:Web:Enabled), after start-up checks
         return services;

@@ -24,6 +24,8 @@ public static class ThreatScorerServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThreatScorerOptions>, ThreatScorerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ScoringMetrics>();
 
         services.TryAddSingleton<IArticleStore>(sp =>
         {

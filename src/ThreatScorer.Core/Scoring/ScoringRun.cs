@@ -19,6 +19,7 @@ public sealed class ScoringRun(
     ArticleScorer scorer,
     ScoringModelProvider models,
     TimeProvider time,
+    ScoringMetrics metrics,
     ILogger<ScoringRun> logger)
 {
     public async Task<RunSummary> ExecuteAsync(ScoringRunSettings settings, CancellationToken cancellationToken)
@@ -29,6 +30,9 @@ public sealed class ScoringRun(
         var started = time.GetTimestamp();
 
         var ingest = await ingestor.IngestFoldersAsync(settings.Folders, settings.Limits, cancellationToken);
+        metrics.RecordIngested(ingest.Added + ingest.NewVersions);
+        metrics.RecordRejected(ingest.Rejected);
+        await RecordBacklogAsync(cancellationToken);
         int scored = 0, rejected = ingest.Rejected, failed = 0;
         var cancelled = false;
         PendingCursor? cursor = null;
@@ -63,6 +67,8 @@ public sealed class ScoringRun(
             cancelled = true;
         }
 
+        await RecordBacklogAsync(CancellationToken.None);
+
         var summary = new RunSummary(runId, ingest, scored, rejected, failed, time.GetElapsedTime(started), cancelled);
         logger.LogInformation(
             "Run {RunId} {State}: {Files} files read ({Unchanged} unchanged), {Added} new articles, {Versions} new versions, {Duplicates} duplicates, {Scored} scored, {Rejected} rejected, {Failed} failed in {DurationMs:F0} ms",
@@ -74,6 +80,7 @@ public sealed class ScoringRun(
     private async Task<ArticleOutcome> ScoreOneAsync(StoredArticle article, ScoringRunSettings settings, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope("article {ArticleId}", article.Id);
+        var started = time.GetTimestamp();
         ScoringResult result;
         try
         {
@@ -83,6 +90,7 @@ public sealed class ScoringRun(
         {
             // CancellationToken.None: the failure must be recorded even while shutting down.
             await store.RecordFailureAsync(article.Id, $"{ex.GetType().Name}: {ex.Message}", settings.MaxAttempts, CancellationToken.None);
+            metrics.RecordFailed();
             logger.LogError(ex, "Scoring article {ArticleId} ({Source}) failed (attempt {Attempt} of {MaxAttempts})",
                 article.Id, article.SourcePath, article.Attempts + 1, settings.MaxAttempts);
             return ArticleOutcome.Failed;
@@ -91,12 +99,14 @@ public sealed class ScoringRun(
         if (result.Assessment is not { } assessment)
         {
             await store.MarkRejectedAsync(article.Id, result.RejectionReason!, CancellationToken.None);
+            metrics.RecordRejected(1);
             logger.LogWarning("Rejected article {ArticleId} ({Source}): {Reason}", article.Id, article.SourcePath, result.RejectionReason);
             return ArticleOutcome.Rejected;
         }
 
         // Once scored, the save is not cancelled half-way: it is one short transaction.
         await store.SaveAssessmentAsync(assessment, CancellationToken.None);
+        metrics.RecordScored(time.GetElapsedTime(started));
         var topActors = string.Join(", ", assessment.Actors.Take(5).Select(a => $"{a.Name} {a.Label} {a.Score:+0.00;-0.00}"));
         logger.LogInformation(
             "Scored {ArticleId} \"{Title}\": threat {ThreatLevel} {ThreatScore:0.00} ({TopKind}); sentiment {Sentiment} {SentimentScore:+0.00;-0.00}; actors: {Actors}; {Sentences} sentences in {Ms:F0} ms",
@@ -104,6 +114,12 @@ public sealed class ScoringRun(
             assessment.Threat.TopKind ?? "no kind", assessment.Sentiment.Label, assessment.Sentiment.Score,
             topActors.Length > 0 ? topActors : "none", assessment.SentenceCount, assessment.Timings.TotalMs);
         return ArticleOutcome.Scored;
+    }
+
+    private async Task RecordBacklogAsync(CancellationToken cancellationToken)
+    {
+        var counts = await store.CountByStatusAsync(cancellationToken);
+        metrics.RecordBacklog(counts.GetValueOrDefault(ArticleStatus.New));
     }
 
     private static RawArticle ToRaw(StoredArticle article) => new()

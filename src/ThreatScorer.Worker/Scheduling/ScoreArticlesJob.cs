@@ -17,7 +17,8 @@ public sealed class ScoreArticlesJob(
     IOptions<ScheduleOptions> schedule,
     IHostApplicationLifetime lifetime,
     RunCompletions completions,
-    WorkerStatusReporter status) : IJob
+    WorkerStatusReporter status,
+    WorkerState state) : IJob
 {
     public static readonly JobKey Key = new("score-articles", "threatscorer");
 
@@ -28,14 +29,18 @@ public sealed class ScoreArticlesJob(
             options.Value.Inbox.Limits,
             schedule.Value.BatchSize,
             schedule.Value.MaxAttempts);
+        var succeeded = false;
+        state.RunStarted();
         try
         {
             var summary = await run.ExecuteAsync(settings, cancellationToken);
             completions.Record(summary);
+            succeeded = !summary.Cancelled;
             await status.ReportAsync(summary, CancellationToken.None);
         }
         finally
         {
+            state.RunEnded(succeeded);
             if (schedule.Value.RunOnce)
             {
                 lifetime.StopApplication();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ThreatScorer.Core.Configuration;
+using ThreatScorer.Core.Scoring;
 
 namespace ThreatScorer.Worker.Scheduling;
 
@@ -18,6 +19,10 @@ public sealed class StartupService(IServiceProvider services) : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await services.GetRequiredService<StartupTasks>().RunAsync(cancellationToken);
+        var state = services.GetRequiredService<WorkerState>();
+        var models = services.GetRequiredService<ScoringModelProvider>();
+        state.ModelsLoaded(models.Current.Versions);
+        models.Reloaded += (_, reloaded) => state.ModelsLoaded(reloaded.Versions);
         await services.GetRequiredService<WorkerStatusReporter>().ReportAsync(null, cancellationToken);
     }
 
