@@ -19,6 +19,7 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     RegistryCommands.Status(),
     RegistryCommands.Rescore(),
     ServeCommand.Create(),
+    BenchCommand.Create(),
     CorrectionCommands.Correct(),
     CorrectionCommands.ExportTraining(),
 };

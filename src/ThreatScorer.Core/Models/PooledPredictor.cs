@@ -12,6 +12,7 @@ internal sealed class PooledPredictor<TRow>
     where TRow : class, new()
 {
     private const int BatchChunk = 4096;
+    private const int SmallBatch = 512;
     private readonly MLContext _ml;
     private readonly ITransformer _model;
     private readonly ConcurrentBag<PredictionEngine<TRow, ScoreRow>> _engines = [];
@@ -70,6 +71,27 @@ internal sealed class PooledPredictor<TRow>
     public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<TRow> rows, CancellationToken cancellationToken)
     {
         var results = new List<ClassPrediction>(rows.Count);
+
+        // A Transform over a data view costs milliseconds however few rows it has; an article's worth of rows is
+        // far cheaper through a pooled engine (same model, same scores).
+        if (rows.Count <= SmallBatch)
+        {
+            var engine = Rent();
+            try
+            {
+                foreach (var row in rows)
+                {
+                    results.Add(TextFeatures.ToPrediction(engine.Predict(row).Score));
+                }
+            }
+            finally
+            {
+                Return(engine);
+            }
+
+            return results;
+        }
+
         for (var start = 0; start < rows.Count; start += BatchChunk)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -33,6 +33,8 @@ public sealed class ThreatModel
     private readonly MLContext _ml;
     private readonly ITransformer _level;
     private readonly IReadOnlyList<(string Kind, ITransformer Model)> _kinds;
+    private readonly EnginePool<ThreatTextRow, MulticlassScore> _levelEngines;
+    private readonly List<EnginePool<KindRow, BinaryScore>> _kindEngines;
 
     private ThreatModel(MLContext ml, string version, ITransformer level, IReadOnlyList<(string, ITransformer)> kinds, bool actorFeatures)
     {
@@ -40,6 +42,8 @@ public sealed class ThreatModel
         Version = version;
         _level = level;
         _kinds = kinds;
+        _levelEngines = new EnginePool<ThreatTextRow, MulticlassScore>(ml, level);
+        _kindEngines = kinds.Select(k => new EnginePool<KindRow, BinaryScore>(ml, k.Item2)).ToList();
         UsesActorFeatures = actorFeatures;
     }
 
@@ -85,25 +89,30 @@ public sealed class ThreatModel
         }
 
         var rows = inputs.Select(i => new ThreatTextRow { Text = i.Text, Actors = UsesActorFeatures ? i.ActorTags : string.Empty }).ToList();
-        var data = _ml.Data.LoadFromEnumerable(rows);
-        var levels = _ml.Data.CreateEnumerable<MulticlassScore>(_level.Transform(data), reuseRowObject: false)
+        var kindRows = rows.Select(r => new KindRow { Text = r.Text, Actors = r.Actors }).ToList();
+        var small = rows.Count <= EnginePool<ThreatTextRow, MulticlassScore>.SmallBatch;
+        var kindData = small ? null : _ml.Data.LoadFromEnumerable(kindRows);
+        var levels = (small
+                ? _levelEngines.Predict(rows)
+                : _ml.Data.CreateEnumerable<MulticlassScore>(_level.Transform(_ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false))
             .Select(s => ModelFolder.ToDistribution(s.Score, ThreatLabels.Levels))
             .ToList();
-        var kindRows = rows.Select(r => new KindRow { Text = r.Text, Actors = r.Actors }).ToList();
-        var kindData = _ml.Data.LoadFromEnumerable(kindRows);
         var kinds = new List<Dictionary<string, float>>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             kinds.Add(new Dictionary<string, float>(StringComparer.Ordinal));
         }
 
-        foreach (var (kind, model) in _kinds)
+        for (var k = 0; k < _kinds.Count; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var scores = small
+                ? _kindEngines[k].Predict(kindRows)
+                : _ml.Data.CreateEnumerable<BinaryScore>(_kinds[k].Model.Transform(kindData!), reuseRowObject: false);
             var i = 0;
-            foreach (var score in _ml.Data.CreateEnumerable<BinaryScore>(model.Transform(kindData), reuseRowObject: false))
+            foreach (var score in scores)
             {
-                kinds[i++][kind] = score.Probability;
+                kinds[i++][_kinds[k].Kind] = score.Probability;
             }
         }
 
@@ -116,12 +125,14 @@ public sealed class InteractionModel
 {
     private readonly MLContext _ml;
     private readonly ITransformer _model;
+    private readonly EnginePool<ThreatTextRow, MulticlassScore> _engines;
 
     private InteractionModel(MLContext ml, string version, ITransformer model, bool actorFeatures)
     {
         _ml = ml;
         Version = version;
         _model = model;
+        _engines = new EnginePool<ThreatTextRow, MulticlassScore>(ml, model);
         UsesActorFeatures = actorFeatures;
     }
 
@@ -160,8 +171,11 @@ public sealed class InteractionModel
             return [];
         }
 
-        var rows = inputs.Select(i => new ThreatTextRow { Text = i.Text, Actors = UsesActorFeatures ? i.ActorTags : string.Empty });
-        return _ml.Data.CreateEnumerable<MulticlassScore>(_model.Transform(_ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false)
+        var rows = inputs.Select(i => new ThreatTextRow { Text = i.Text, Actors = UsesActorFeatures ? i.ActorTags : string.Empty }).ToList();
+        var scores = rows.Count <= EnginePool<ThreatTextRow, MulticlassScore>.SmallBatch
+            ? _engines.Predict(rows)
+            : _ml.Data.CreateEnumerable<MulticlassScore>(_model.Transform(_ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false);
+        return scores
             .Select(s =>
             {
                 var distribution = ModelFolder.ToDistribution(s.Score, ThreatLabels.Interactions);
