@@ -40,14 +40,54 @@ internal sealed class ThreatTextRow
     public string Label { get; set; } = string.Empty;
 }
 
-/// <summary>An ML.NET row for one binary kind model.</summary>
-internal sealed class KindRow
+/// <summary>
+/// The ML.NET training row of the threat models: text and actor tags (featurised once, shared by every head),
+/// the level, and one boolean column per kind.
+/// </summary>
+internal sealed class ThreatTrainRow
 {
     public string Text { get; set; } = string.Empty;
 
     public string Actors { get; set; } = string.Empty;
 
-    public bool Label { get; set; }
+    public string Label { get; set; } = string.Empty;
+
+    [ColumnName("kind_armed_conflict")]
+    public bool ArmedConflict { get; set; }
+
+    [ColumnName("kind_terrorism")]
+    public bool Terrorism { get; set; }
+
+    [ColumnName("kind_civil_unrest")]
+    public bool CivilUnrest { get; set; }
+
+    [ColumnName("kind_crime")]
+    public bool Crime { get; set; }
+
+    [ColumnName("kind_cyber")]
+    public bool Cyber { get; set; }
+
+    [ColumnName("kind_political_instability")]
+    public bool PoliticalInstability { get; set; }
+
+    [ColumnName("kind_disaster")]
+    public bool Disaster { get; set; }
+
+    public static string KindColumn(string kind) => "kind_" + kind;
+
+    public static ThreatTrainRow From(ThreatExample example, ThreatInput input) => new()
+    {
+        Text = input.Text,
+        Actors = input.ActorTags,
+        Label = example.Level,
+        ArmedConflict = example.Kinds.Contains("armed_conflict"),
+        Terrorism = example.Kinds.Contains("terrorism"),
+        CivilUnrest = example.Kinds.Contains("civil_unrest"),
+        Crime = example.Kinds.Contains("crime"),
+        Cyber = example.Kinds.Contains("cyber"),
+        PoliticalInstability = example.Kinds.Contains("political_instability"),
+        Disaster = example.Kinds.Contains("disaster"),
+    };
 }
 
 internal sealed class MulticlassScore

@@ -23,27 +23,26 @@ public sealed record SentenceThreat(IReadOnlyDictionary<string, float> Levels, I
 }
 
 /// <summary>
-/// The threat models of one version folder: a four-level classifier and one calibrated binary classifier per
-/// kind. Thread-safe (batched <see cref="ITransformer.Transform"/>).
+/// The threat models of one version folder: one featuriser, a four-level classifier head and one calibrated
+/// binary head per kind. Thread-safe (batched <see cref="ITransformer.Transform"/>).
 /// </summary>
 public sealed class ThreatModel
 {
+    public const string FeaturizerFile = "features.zip";
     public const string LevelFile = "level.zip";
 
     private readonly MLContext _ml;
+    private readonly ITransformer _featurizer;
     private readonly ITransformer _level;
     private readonly IReadOnlyList<(string Kind, ITransformer Model)> _kinds;
-    private readonly EnginePool<ThreatTextRow, MulticlassScore> _levelEngines;
-    private readonly List<EnginePool<KindRow, BinaryScore>> _kindEngines;
 
-    private ThreatModel(MLContext ml, string version, ITransformer level, IReadOnlyList<(string, ITransformer)> kinds, bool actorFeatures)
+    private ThreatModel(MLContext ml, string version, ITransformer featurizer, ITransformer level, IReadOnlyList<(string, ITransformer)> kinds, bool actorFeatures)
     {
         _ml = ml;
         Version = version;
+        _featurizer = featurizer;
         _level = level;
         _kinds = kinds;
-        _levelEngines = new EnginePool<ThreatTextRow, MulticlassScore>(ml, level);
-        _kindEngines = kinds.Select(k => new EnginePool<KindRow, BinaryScore>(ml, k.Item2)).ToList();
         UsesActorFeatures = actorFeatures;
     }
 
@@ -58,11 +57,12 @@ public sealed class ThreatModel
     public static ThreatModel Load(string modelDirectory)
     {
         var (ml, version, metadata) = ModelFolder.Open(modelDirectory, ModelTasks.Threat);
+        var featurizer = ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, FeaturizerFile));
         var level = ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, LevelFile));
         var kinds = ThreatLabels.Kinds.Select(k => (k, ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, KindFile(k))))).ToList();
         var actorFeatures = !(metadata.TryGetProperty("hyperparameters", out var hp)
             && hp.TryGetProperty("actorFeatures", out var af) && af.ValueKind == JsonValueKind.False);
-        var model = new ThreatModel(ml, version, level, kinds, actorFeatures);
+        var model = new ThreatModel(ml, version, featurizer, level, kinds, actorFeatures);
         try
         {
             model.PredictBatch([new ThreatInput("Load check.", string.Empty)], CancellationToken.None);
@@ -89,12 +89,10 @@ public sealed class ThreatModel
         }
 
         var rows = inputs.Select(i => new ThreatTextRow { Text = i.Text, Actors = UsesActorFeatures ? i.ActorTags : string.Empty }).ToList();
-        var kindRows = rows.Select(r => new KindRow { Text = r.Text, Actors = r.Actors }).ToList();
-        var small = rows.Count <= EnginePool<ThreatTextRow, MulticlassScore>.SmallBatch;
-        var kindData = small ? null : _ml.Data.LoadFromEnumerable(kindRows);
-        var levels = (small
-                ? _levelEngines.Predict(rows)
-                : _ml.Data.CreateEnumerable<MulticlassScore>(_level.Transform(_ml.Data.LoadFromEnumerable(rows)), reuseRowObject: false))
+
+        // Featurise once (cached), then run the level head and every kind head over the same features.
+        var featurized = _ml.Data.Cache(_featurizer.Transform(_ml.Data.LoadFromEnumerable(rows)));
+        var levels = _ml.Data.CreateEnumerable<MulticlassScore>(_level.Transform(featurized), reuseRowObject: false)
             .Select(s => ModelFolder.ToDistribution(s.Score, ThreatLabels.Levels))
             .ToList();
         var kinds = new List<Dictionary<string, float>>(rows.Count);
@@ -103,16 +101,13 @@ public sealed class ThreatModel
             kinds.Add(new Dictionary<string, float>(StringComparer.Ordinal));
         }
 
-        for (var k = 0; k < _kinds.Count; k++)
+        foreach (var (kind, head) in _kinds)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var scores = small
-                ? _kindEngines[k].Predict(kindRows)
-                : _ml.Data.CreateEnumerable<BinaryScore>(_kinds[k].Model.Transform(kindData!), reuseRowObject: false);
             var i = 0;
-            foreach (var score in scores)
+            foreach (var score in _ml.Data.CreateEnumerable<BinaryScore>(head.Transform(featurized), reuseRowObject: false))
             {
-                kinds[i++][_kinds[k].Kind] = score.Probability;
+                kinds[i++][kind] = score.Probability;
             }
         }
 
