@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Configuration;
 using ThreatScorer.Core.Storage;
 using ThreatScorer.Web.Api;
@@ -64,6 +65,8 @@ public static class ReviewWebApp
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SqliteReviewStore(
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SqliteAlertStore(
+            sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath, sp.GetRequiredService<TimeProvider>()));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
@@ -82,6 +85,7 @@ public static class ReviewWebApp
         ArgumentNullException.ThrowIfNull(app);
         app.UseMiddleware<AccessControl>();
         app.MapReviewApi();
+        app.MapAlerts();
         app.MapReviewPages();
         app.MapGet("/static/{name}", (string name) => Asset(name));
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Quartz;
+using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Configuration;
 using ThreatScorer.Web.Hosting;
 using ThreatScorer.Worker.Operations;
@@ -41,6 +42,14 @@ public static class WorkerServiceCollectionExtensions
             if (schedule.RunAtStart)
             {
                 q.RunAtStartup(ScoreArticlesJob.Key);
+            }
+
+            var alerts = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();
+            if (alerts.Enabled && alerts.PollInterval > TimeSpan.Zero)
+            {
+                q.AddJob<DeliverAlertsJob>(j => j.WithIdentity(DeliverAlertsJob.Key).StoreDurably());
+                q.AddTrigger(t => t.ForJob(DeliverAlertsJob.Key).WithIdentity("deliver-alerts-poll", "threatscorer")
+                    .StartNow().WithSimpleSchedule(s => s.WithInterval(alerts.PollInterval).RepeatForever()));
             }
         });
         // On SIGTERM the running job's token is cancelled and the shutdown waits for it: the article being scored

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Articles;
 using ThreatScorer.Core.Cleaning;
 using ThreatScorer.Core.Ingestion;
@@ -43,6 +44,35 @@ public static class ThreatScorerServiceCollectionExtensions
         services.TryAddSingleton<ScoringRun>();
         services.TryAddSingleton<Rescoring>();
         services.TryAddSingleton<StartupTasks>();
+        services.AddThreatScorerAlerts();
+        return services;
+    }
+
+    /// <summary>
+    /// Alert rules and deliveries over the configured SQLite file, the matching that runs after each save, and
+    /// the webhook sender (one pooled <see cref="HttpClient"/>; each POST has its own timeout).
+    /// </summary>
+    public static IServiceCollection AddThreatScorerAlerts(this IServiceCollection services)
+    {
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateOnStart()
+            .PostConfigure<Microsoft.Extensions.Configuration.IConfiguration>((o, configuration) =>
+                o.ReviewBaseUrl ??= configuration["ThreatScorer:Web:Url"]);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new SqliteAlertStore(
+            sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Store.SqlitePath, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<AlertMatching>();
+        services.TryAddSingleton(sp => new AlertWebhookSender(
+            sp.GetRequiredService<SqliteAlertStore>(),
+            // Pooled connections are recycled so a webhook host's DNS change is picked up; the per-request
+            // timeout is the sender's (AlertOptions.RequestTimeout), the client's is only a backstop.
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            {
+                Timeout = TimeSpan.FromMinutes(5),
+            },
+            sp.GetRequiredService<IOptions<AlertOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AlertWebhookSender>>()));
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Articles;
 using ThreatScorer.Core.Models;
 using ThreatScorer.Core.Storage;
@@ -12,7 +13,7 @@ public sealed record RescoreSummary(int Considered, int Rescored, int AlreadyCur
 /// Re-scores stored articles with the active models. Old assessments stay: scores are keyed by model versions,
 /// so each article keeps a history per model version.
 /// </summary>
-public sealed class Rescoring(IArticleStore store, ArticleScorer scorer, ScoringModelProvider models, ILogger<Rescoring> logger)
+public sealed class Rescoring(IArticleStore store, ArticleScorer scorer, ScoringModelProvider models, AlertMatching alerts, ILogger<Rescoring> logger)
 {
     /// <param name="since">Articles ingested at or after this time.</param>
     /// <param name="task">Only articles whose score came from another version of this task's model; null = any model differs.</param>
@@ -58,6 +59,7 @@ public sealed class Rescoring(IArticleStore store, ArticleScorer scorer, Scoring
                 if (result.Assessment is { } assessment)
                 {
                     await store.SaveAssessmentAsync(assessment, CancellationToken.None);
+                    await alerts.TryEnqueueMatchesAsync(assessment, logger);
                     rescored++;
                 }
                 else

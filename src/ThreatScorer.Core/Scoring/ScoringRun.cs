@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Articles;
 using ThreatScorer.Core.Ingestion;
 using ThreatScorer.Core.Storage;
@@ -20,6 +21,7 @@ public sealed class ScoringRun(
     ScoringModelProvider models,
     TimeProvider time,
     ScoringMetrics metrics,
+    AlertMatching alerts,
     ILogger<ScoringRun> logger)
 {
     public async Task<RunSummary> ExecuteAsync(ScoringRunSettings settings, CancellationToken cancellationToken)
@@ -107,6 +109,7 @@ public sealed class ScoringRun(
         // Once scored, the save is not cancelled half-way: it is one short transaction.
         await store.SaveAssessmentAsync(assessment, CancellationToken.None);
         metrics.RecordScored(time.GetElapsedTime(started));
+        await alerts.TryEnqueueMatchesAsync(assessment, logger);
         var topActors = string.Join(", ", assessment.Actors.Take(5).Select(a => $"{a.Name} {a.Label} {a.Score:+0.00;-0.00}"));
         logger.LogInformation(
             "Scored {ArticleId} \"{Title}\": threat {ThreatLevel} {ThreatScore:0.00} ({TopKind}); sentiment {Sentiment} {SentimentScore:+0.00;-0.00}; actors: {Actors}; {Sentences} sentences in {Ms:F0} ms",

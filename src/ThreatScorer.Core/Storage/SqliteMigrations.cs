@@ -174,6 +174,43 @@ internal static class SqliteMigrations
             CREATE INDEX ix_corrections_article ON corrections (article_id, field, actor_id, id);
             CREATE INDEX ix_corrections_created ON corrections (created_at);
             """),
+        (4, "alerts: rules and webhook deliveries", """
+            CREATE TABLE alert_rules (
+                id                INTEGER PRIMARY KEY AUTOINCREMENT,
+                name              TEXT NOT NULL,
+                min_threat_score  REAL,
+                min_level         TEXT CHECK (min_level IN ('none', 'low', 'elevated', 'high')),
+                kind              TEXT,
+                actor_id          TEXT,
+                stance            TEXT CHECK (stance IN ('negative', 'neutral', 'positive')),
+                webhook_url       TEXT NOT NULL,
+                cooldown_seconds  INTEGER NOT NULL DEFAULT 0 CHECK (cooldown_seconds >= 0),
+                enabled           INTEGER NOT NULL DEFAULT 1,
+                created_at        TEXT NOT NULL,
+                updated_at        TEXT NOT NULL
+            );
+
+            -- One row per (rule, article version): the UNIQUE key is the dedupe, so a re-score or a second look at
+            -- the same article never alerts twice. Suppressed rows record matches inside the rule's cooldown.
+            CREATE TABLE alert_deliveries (
+                id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                rule_id          INTEGER NOT NULL REFERENCES alert_rules (id),
+                article_id       TEXT NOT NULL REFERENCES articles (id),
+                article_version  INTEGER NOT NULL,
+                status           TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed', 'suppressed')),
+                attempts         INTEGER NOT NULL DEFAULT 0,
+                last_error       TEXT,
+                last_status_code INTEGER,
+                next_attempt_at  TEXT,
+                payload_json     TEXT NOT NULL,
+                created_at       TEXT NOT NULL,
+                sent_at          TEXT,
+                UNIQUE (rule_id, article_id, article_version)
+            );
+            CREATE INDEX ix_alert_deliveries_due ON alert_deliveries (status, next_attempt_at);
+            CREATE INDEX ix_alert_deliveries_rule ON alert_deliveries (rule_id, status, created_at);
+            CREATE INDEX ix_alert_deliveries_created ON alert_deliveries (created_at);
+            """),
     ];
 }
 

@@ -39,7 +39,7 @@ internal static class Html
             .Append("<link rel=\"stylesheet\" href=\"/static/app.css\">")
             .Append("<script src=\"/static/app.js\" defer></script></head><body>")
             .Append("<header class=\"top\"><a class=\"brand\" href=\"/\">ThreatScorer</a> <span class=\"muted\">analyst review</span>")
-            .Append("<nav><a href=\"/\">Articles</a> ")
+            .Append("<nav><a href=\"/\">Articles</a> <a href=\"/alerts\">Alerts</a> ")
             .Append("<a href=\"/api/export/corrections.csv\">Corrections (CSV)</a></nav>")
             .Append("<label class=\"analyst\">Analyst <input id=\"analyst\" name=\"analyst\" autocomplete=\"name\" placeholder=\"your name\"></label></header>")
             .Append("<main>").Append(body).Append("</main></body></html>");

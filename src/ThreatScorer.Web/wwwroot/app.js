@@ -1,4 +1,4 @@
-// Corrections: posted as JSON with X-Requested-With (a cross-site form cannot do that without a CORS
+// Corrections and alert rules: posted as JSON with X-Requested-With (a cross-site form cannot do that without a CORS
 // preflight, which this app never grants). The analyst's name is remembered in localStorage.
 (function () {
   "use strict";
@@ -29,6 +29,45 @@
         if (response.ok) { window.location.reload(); return; }
         return response.json().then(function (problem) { alert("Not saved: " + (problem.error || response.status)); });
       });
+    });
+  });
+
+  // Alerts: rules are added and switched on/off with the same JSON + X-Requested-With writes.
+  function send(method, url, body) {
+    return fetch(url, {
+      method: method,
+      headers: { "Content-Type": "application/json", "X-Requested-With": "threatscorer" },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      if (response.ok) { window.location.reload(); return; }
+      return response.json().then(function (problem) { alert("Not saved: " + (problem.error || response.status)); });
+    });
+  }
+
+  var ruleForm = document.querySelector("form.alert-rule");
+  if (ruleForm) {
+    ruleForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var f = ruleForm.elements;
+      var text = function (name) { var v = f.namedItem(name).value.trim(); return v ? v : null; };
+      var score = text("min_threat_score");
+      var minutes = text("cooldown_minutes");
+      send("POST", "/api/alerts/rules", {
+        name: f.namedItem("name").value.trim(),
+        min_threat_score: score === null ? null : Number(score),
+        min_level: text("min_level"),
+        kind: text("kind"),
+        actor_id: text("actor_id"),
+        stance: text("stance"),
+        webhook_url: f.namedItem("webhook_url").value.trim(),
+        cooldown_seconds: minutes === null ? 0 : Math.round(Number(minutes) * 60)
+      });
+    });
+  }
+
+  document.querySelectorAll("button.rule-toggle").forEach(function (button) {
+    button.addEventListener("click", function () {
+      send("PUT", "/api/alerts/rules/" + encodeURIComponent(button.dataset.rule) + "/enabled", { enabled: button.dataset.enabled === "true" });
     });
   });
 })();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Quartz;
+using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Configuration;
 using ThreatScorer.Core.Scoring;
 
@@ -18,7 +19,9 @@ public sealed class ScoreArticlesJob(
     IHostApplicationLifetime lifetime,
     RunCompletions completions,
     WorkerStatusReporter status,
-    WorkerState state) : IJob
+    WorkerState state,
+    AlertWebhookSender alerts,
+    IOptions<AlertOptions> alertOptions) : IJob
 {
     public static readonly JobKey Key = new("score-articles", "threatscorer");
 
@@ -37,6 +40,11 @@ public sealed class ScoreArticlesJob(
             completions.Record(summary);
             succeeded = !summary.Cancelled;
             await status.ReportAsync(summary, CancellationToken.None);
+            if (schedule.Value.RunOnce && alertOptions.Value.Enabled && !summary.Cancelled)
+            {
+                // A one-shot run stops right after this job: make the first attempt at this run's alerts now.
+                await alerts.DeliverDueAsync(cancellationToken);
+            }
         }
         finally
         {

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using ThreatScorer.Core.Alerts;
+using ThreatScorer.Core.Scoring;
+using ThreatScorer.Web.Pages;
+
+namespace ThreatScorer.Web.Api;
+
+/// <summary>A new alert rule as posted by the UI or a client (snake_case JSON).</summary>
+public sealed record AlertRuleRequest(
+    string? Name,
+    double? MinThreatScore,
+    string? MinLevel,
+    string? Kind,
+    string? ActorId,
+    string? Stance,
+    string? WebhookUrl,
+    int? CooldownSeconds,
+    bool? Enabled);
+
+/// <summary>Switches a rule on or off.</summary>
+public sealed record AlertRuleEnabledRequest(bool Enabled);
+
+/// <summary>The alerts API and page: rules (list, add, enable/disable) and recent deliveries with their errors.</summary>
+internal static class AlertEndpoints
+{
+    public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/alerts");
+        api.MapGet("/rules", async (SqliteAlertStore store, CancellationToken ct) =>
+            Results.Json(await store.ListRulesAsync(enabledOnly: false, ct), AssessmentJson.Options));
+        api.MapPost("/rules", async (AlertRuleRequest body, SqliteAlertStore store, CancellationToken ct) =>
+        {
+            try
+            {
+                var rule = await store.AddRuleAsync(new AlertRule
+                {
+                    Name = body.Name ?? string.Empty,
+                    MinThreatScore = body.MinThreatScore,
+                    MinLevel = body.MinLevel,
+                    Kind = body.Kind,
+                    ActorId = body.ActorId,
+                    Stance = body.Stance,
+                    WebhookUrl = body.WebhookUrl ?? string.Empty,
+                    Cooldown = TimeSpan.FromSeconds(body.CooldownSeconds ?? 0),
+                    Enabled = body.Enabled ?? true,
+                }, ct);
+                return Results.Json(rule, AssessmentJson.Options, statusCode: StatusCodes.Status201Created);
+            }
+            catch (ArgumentException ex)
+            {
+                return Results.BadRequest(new { error = ex.Message.Replace(" (Parameter 'rule')", string.Empty, StringComparison.Ordinal) });
+            }
+        });
+        api.MapPut("/rules/{id:long}/enabled", async (long id, AlertRuleEnabledRequest body, SqliteAlertStore store, CancellationToken ct) =>
+            await store.SetRuleEnabledAsync(id, body.Enabled, ct)
+                ? Results.Json(new { id, enabled = body.Enabled })
+                : Results.NotFound(new { error = $"no alert rule {id}" }));
+        api.MapGet("/deliveries", async (string? status, long? rule, int? limit, SqliteAlertStore store, CancellationToken ct) =>
+        {
+            if (status is not null && !AlertDeliveryStatus.All.Contains(status))
+            {
+                return Results.BadRequest(new { error = $"status must be one of {string.Join(", ", AlertDeliveryStatus.All)}" });
+            }
+
+            return Results.Json(await store.ListDeliveriesAsync(status, rule, limit ?? 100, ct), AssessmentJson.Options);
+        });
+
+        app.MapGet("/alerts", async (string? status, SqliteAlertStore store, CancellationToken ct) =>
+        {
+            var known = status is not null && AlertDeliveryStatus.All.Contains(status) ? status : null;
+            var rules = await store.ListRulesAsync(enabledOnly: false, ct);
+            var deliveries = await store.ListDeliveriesAsync(known, null, 100, ct);
+            return Results.Content(AlertsPage.Render(rules, deliveries, known), "text/html; charset=utf-8");
+        });
+        return app;
+    }
+}
