@@ -174,6 +174,21 @@ internal static class SqliteMigrations
             CREATE INDEX ix_corrections_article ON corrections (article_id, field, actor_id, id);
             CREATE INDEX ix_corrections_created ON corrections (created_at);
             """),
+        // 5, not 4: migration 4 (alerts) is being written on another branch; renumber on merge if needed.
+        (5, "feed sources: watermark, conditional-GET validators, error count", """
+            CREATE TABLE feed_sources (
+                name            TEXT PRIMARY KEY,
+                url             TEXT NOT NULL,
+                watermark       TEXT,
+                etag            TEXT,
+                last_modified   TEXT,
+                error_count     INTEGER NOT NULL DEFAULT 0,
+                last_error      TEXT,
+                last_error_at   TEXT,
+                last_fetched_at TEXT,
+                last_success_at TEXT
+            );
+            """),
     ];
 }
 
