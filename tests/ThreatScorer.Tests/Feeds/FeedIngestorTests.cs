@@ -161,6 +161,7 @@ public sealed class FeedIngestorTests(FeedTestServer server) : IClassFixture<Fee
         var settings = new Dictionary<string, string?>
         {
             ["ThreatScorer:Store:SqlitePath"] = _dir.File("feeds.db"),
+            ["ThreatScorer:Models:Root"] = _dir.Path, // validated to exist; feed ingestion loads no model
             ["ThreatScorer:Feeds:RetryDelay"] = "00:00:00.010",
         };
         foreach (var (key, value) in feedSettings)
