@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Quartz;
 using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Configuration;
+using ThreatScorer.Core.Feeds;
 using ThreatScorer.Web.Hosting;
 using ThreatScorer.Worker.Operations;
 using ThreatScorer.Worker.Scheduling;
@@ -23,6 +24,8 @@ public static class WorkerServiceCollectionExtensions
         services.TryAddSingleton<RunCompletions>();
         services.TryAddSingleton<WorkerStatusReporter>();
         services.TryAddSingleton<WorkerState>();
+        services.AddThreatScorerFeeds();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FeedOptions>, FeedScheduleValidator>());
 
         // Hosted services start in this order: the health endpoint (live while models load), the start-up
         // checks, then Quartz, so the checks finish before the first trigger can fire. They stop in reverse.
@@ -30,6 +33,7 @@ public static class WorkerServiceCollectionExtensions
         services.AddHostedService<StartupService>();
 
         var schedule = configuration.GetSection(ScheduleOptions.SectionName).Get<ScheduleOptions>() ?? new ScheduleOptions();
+        var feeds = configuration.GetSection(FeedOptions.SectionName).Get<FeedOptions>() ?? new FeedOptions();
         services.AddQuartz(q =>
         {
             q.AddJob<ScoreArticlesJob>(j => j.WithIdentity(ScoreArticlesJob.Key).StoreDurably());
@@ -50,6 +54,22 @@ public static class WorkerServiceCollectionExtensions
                 q.AddJob<DeliverAlertsJob>(j => j.WithIdentity(DeliverAlertsJob.Key).StoreDurably());
                 q.AddTrigger(t => t.ForJob(DeliverAlertsJob.Key).WithIdentity("deliver-alerts-poll", "threatscorer")
                     .StartNow().WithSimpleSchedule(s => s.WithInterval(alerts.PollInterval).RepeatForever()));
+            }
+
+            // Feeds are their own job on their own cron (see IngestFeedsJob); none configured, none scheduled.
+            if (feeds.Sources.Count > 0)
+            {
+                q.AddJob<IngestFeedsJob>(j => j.WithIdentity(IngestFeedsJob.Key).StoreDurably());
+                if (CronExpression.TryParse(feeds.Cron, out _) && !schedule.RunOnce)
+                {
+                    q.AddTrigger(t => t.ForJob(IngestFeedsJob.Key).WithIdentity("ingest-feeds-cron", "threatscorer")
+                        .WithCronSchedule(feeds.Cron));
+                }
+
+                if (schedule.RunAtStart)
+                {
+                    q.RunAtStartup(IngestFeedsJob.Key);
+                }
             }
         });
         // On SIGTERM the running job's token is cancelled and the shutdown waits for it: the article being scored

@@ -211,6 +211,20 @@ internal static class SqliteMigrations
             CREATE INDEX ix_alert_deliveries_rule ON alert_deliveries (rule_id, status, created_at);
             CREATE INDEX ix_alert_deliveries_created ON alert_deliveries (created_at);
             """),
+        (5, "feed sources: watermark, conditional-GET validators, error count", """
+            CREATE TABLE feed_sources (
+                name            TEXT PRIMARY KEY,
+                url             TEXT NOT NULL,
+                watermark       TEXT,
+                etag            TEXT,
+                last_modified   TEXT,
+                error_count     INTEGER NOT NULL DEFAULT 0,
+                last_error      TEXT,
+                last_error_at   TEXT,
+                last_fetched_at TEXT,
+                last_success_at TEXT
+            );
+            """),
     ];
 }
 
