@@ -13,8 +13,8 @@ COPY src/ src/
 # there (buildah bud -v HOST_PACKAGES:/root/.nuget/packages) and passes PUBLISH_ARGS=-p:NuGetAudit=false, since
 # the vulnerability audit needs the registry (its warning is an error under TreatWarningsAsErrors).
 ARG PUBLISH_ARGS=""
-RUN dotnet publish src/ThreatScorer.Worker/ThreatScorer.Worker.csproj -c Release -o /out/app -p:UseAppHost=false ${PUBLISH_ARGS} \
- && dotnet publish src/ThreatScorer.Cli/ThreatScorer.Cli.csproj -c Release -o /out/app/cli -p:UseAppHost=false ${PUBLISH_ARGS} \
+RUN dotnet publish src/ThreatScorer.Worker/ThreatScorer.Worker.csproj -c Release -o /out/app -r linux-x64 --self-contained false -p:UseAppHost=false ${PUBLISH_ARGS} \
+ && dotnet publish src/ThreatScorer.Cli/ThreatScorer.Cli.csproj -c Release -o /out/app/cli -r linux-x64 --self-contained false -p:UseAppHost=false ${PUBLISH_ARGS} \
  && mkdir -p /out/data/inbox
 
 FROM ${RUNTIME_IMAGE} AS runtime
