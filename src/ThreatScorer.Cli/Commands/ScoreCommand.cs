@@ -69,9 +69,8 @@ internal static class ScoreCommand
                 continue;
             }
 
-            var hash = Hashing.Sha256Hex(TextCleaner.NormalizeForHash((article.Title ?? string.Empty) + "\n" + article.Text));
-            var key = article.Url is { Length: > 0 } url ? "url:" + Hashing.NormalizeUrl(url) : "text:" + hash;
-            var scored = scorer.Score(article, new ArticleIdentity(Hashing.ShortId("a-", key), 1), limits, ct);
+            var key = ArticleKeys.DedupeKey(article, ArticleKeys.ContentHash(article));
+            var scored = scorer.Score(article, new ArticleIdentity(ArticleKeys.ArticleId(key), 1), limits, ct);
             if (scored.Assessment is not { } assessment)
             {
                 await Console.Error.WriteLineAsync($"rejected: {result.Location}: {scored.RejectionReason}");

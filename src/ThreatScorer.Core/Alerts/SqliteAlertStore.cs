@@ -25,14 +25,7 @@ public sealed class SqliteAlertStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         _time = time;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(databasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = Storage.SqliteConnections.ConnectionString(databasePath);
     }
 
     /// <summary>Validates and stores a rule; throws <see cref="ArgumentException"/> naming every problem.</summary>

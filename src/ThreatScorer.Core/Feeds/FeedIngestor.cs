@@ -150,7 +150,7 @@ public sealed class FeedIngestor(
             Language = string.IsNullOrWhiteSpace(extracted.Language) ? null : extracted.Language,
             SourcePath = url,
         };
-        var hash = Hashing.Sha256Hex(TextCleaner.NormalizeForHash((article.Title ?? string.Empty) + "\n" + article.Text));
+        var hash = ArticleKeys.ContentHash(article);
         var (outcome, id) = await store.IngestAsync(article, hash, cancellationToken);
         switch (outcome)
         {

@@ -80,7 +80,7 @@ public sealed class InboxIngestor(IArticleStore store, ArticleFileReader reader,
             cancellationToken.ThrowIfCancellationRequested();
             if (result.Article is { } article)
             {
-                var hash = Hashing.Sha256Hex(TextCleaner.NormalizeForHash((article.Title ?? string.Empty) + "\n" + article.Text));
+                var hash = ArticleKeys.ContentHash(article);
                 var (outcome, id) = await store.IngestAsync(article, hash, cancellationToken);
                 switch (outcome)
                 {

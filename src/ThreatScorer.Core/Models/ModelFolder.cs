@@ -80,4 +80,26 @@ internal static class ModelFolder
 
         return distribution;
     }
+
+    /// <summary>Whether the model was trained with actor-type tokens (hyperparameter <c>actorFeatures</c>, default true).</summary>
+    public static bool UsesActorFeatures(JsonElement metadata) =>
+        !(metadata.TryGetProperty("hyperparameters", out var hp)
+          && hp.TryGetProperty("actorFeatures", out var flag) && flag.ValueKind == JsonValueKind.False);
+
+    /// <summary>
+    /// Runs one prediction right after loading so a model that does not fit its input rows fails at start, with the
+    /// folder in the message, not on the first article.
+    /// </summary>
+    public static T Checked<T>(T model, string modelDirectory, string task, Action<T> predictOnce)
+    {
+        try
+        {
+            predictOnce(model);
+            return model;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            throw new ModelLoadException(Path.GetFullPath(modelDirectory), $"the model does not match the {task} inputs ({ex.Message})", ex);
+        }
+    }
 }

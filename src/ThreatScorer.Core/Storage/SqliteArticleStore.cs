@@ -19,14 +19,7 @@ public sealed class SqliteArticleStore : IArticleStore
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         DatabasePath = Path.GetFullPath(databasePath);
         _time = time;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = SqliteConnections.ConnectionString(DatabasePath);
     }
 
     /// <summary>Absolute path of the database file.</summary>
@@ -89,7 +82,7 @@ public sealed class SqliteArticleStore : IArticleStore
     public async Task<(IngestOutcome Outcome, string ArticleId)> IngestAsync(RawArticle article, string normalizedTextHash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(article);
-        var dedupeKey = article.Url is { Length: > 0 } url ? "url:" + Hashing.NormalizeUrl(url) : "text:" + normalizedTextHash;
+        var dedupeKey = ArticleKeys.DedupeKey(article, normalizedTextHash);
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
@@ -115,7 +108,7 @@ public sealed class SqliteArticleStore : IArticleStore
         }
         else
         {
-            var id = Hashing.ShortId("a-", dedupeKey);
+            var id = ArticleKeys.ArticleId(dedupeKey);
             await ExecuteAsync(connection, transaction, """
                 INSERT INTO articles (id, version, dedupe_key, content_hash, external_id, title, text, url, source, language,
                     published_at, source_path, source_line, ingested_at, updated_at, status)

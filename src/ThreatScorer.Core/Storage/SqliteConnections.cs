@@ -5,6 +5,16 @@ namespace ThreatScorer.Core.Storage;
 /// <summary>Opening connections and building parameterised commands, shared by every SQLite store.</summary>
 internal static class SqliteConnections
 {
+    /// <summary>The connection string every store uses for the database at <paramref name="databasePath"/>.</summary>
+    public static string ConnectionString(string databasePath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path.GetFullPath(databasePath),
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
+
     /// <summary>Opens a pooled connection with foreign keys on and a 30 s busy timeout (writers queue, never fail fast).</summary>
     public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken cancellationToken)
     {

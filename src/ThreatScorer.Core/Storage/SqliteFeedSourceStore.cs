@@ -14,14 +14,7 @@ public sealed class SqliteFeedSourceStore : IFeedSourceStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         _time = time;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.GetFullPath(databasePath),
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = SqliteConnections.ConnectionString(databasePath);
     }
 
     public async Task<FeedSourceState?> GetAsync(string name, CancellationToken cancellationToken)
@@ -73,7 +66,7 @@ public sealed class SqliteFeedSourceStore : IFeedSourceStore
     public async Task<bool> IsArticleUrlKnownAsync(string url, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, "SELECT 1 FROM articles WHERE dedupe_key = $k;", ("$k", "url:" + Hashing.NormalizeUrl(url)));
+        await using var command = Command(connection, "SELECT 1 FROM articles WHERE dedupe_key = $k;", ("$k", ArticleKeys.UrlKey(url)));
         return await command.ExecuteScalarAsync(cancellationToken) is not null and not DBNull;
     }
 

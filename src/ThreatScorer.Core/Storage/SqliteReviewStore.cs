@@ -31,14 +31,7 @@ public sealed class SqliteReviewStore
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         Articles = new SqliteArticleStore(databasePath, time);
         _time = time;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Articles.DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = SqliteConnections.ConnectionString(Articles.DatabasePath);
     }
 
     /// <summary>The article store over the same file (migrations, article rows).</summary>

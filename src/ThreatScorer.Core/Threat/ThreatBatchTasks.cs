@@ -16,7 +16,8 @@ public sealed class ThreatBatchTask(Func<ThreatModel> model, Func<ActorRecognize
 {
     private readonly Lazy<ThreatModel> _model = new(model);
     private readonly Lazy<ActorRecognizer> _actors = new(actors);
-    private readonly TextCleaner _cleaner = new();
+    // No sentence cap: `predict` promises a whole article is scored, not its first 2,000 sentences.
+    private readonly TextCleaner _cleaner = new(ArticleLimits.Default with { MaxSentences = int.MaxValue });
 
     public string Task => ModelTasks.Threat;
 

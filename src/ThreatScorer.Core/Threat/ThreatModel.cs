@@ -60,19 +60,9 @@ public sealed class ThreatModel
         var featurizer = ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, FeaturizerFile));
         var level = ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, LevelFile));
         var kinds = ThreatLabels.Kinds.Select(k => (k, ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, KindFile(k))))).ToList();
-        var actorFeatures = !(metadata.TryGetProperty("hyperparameters", out var hp)
-            && hp.TryGetProperty("actorFeatures", out var af) && af.ValueKind == JsonValueKind.False);
-        var model = new ThreatModel(ml, version, featurizer, level, kinds, actorFeatures);
-        try
-        {
-            model.PredictBatch([new ThreatInput("Load check.", string.Empty)], CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new ModelLoadException(Path.GetFullPath(modelDirectory), $"the models do not match the threat inputs ({ex.Message})", ex);
-        }
-
-        return model;
+        return ModelFolder.Checked(
+            new ThreatModel(ml, version, featurizer, level, kinds, ModelFolder.UsesActorFeatures(metadata)),
+            modelDirectory, ModelTasks.Threat, m => m.PredictBatch([new ThreatInput("Load check.", string.Empty)], CancellationToken.None));
     }
 
     /// <summary>Loads the ACTIVE threat model under a models root.</summary>
@@ -139,19 +129,9 @@ public sealed class InteractionModel
     {
         var (ml, version, metadata) = ModelFolder.Open(modelDirectory, ModelTasks.Interaction);
         var model = ModelFolder.LoadZip(ml, Path.Combine(modelDirectory, ModelRegistry.ModelFileName));
-        var actorFeatures = !(metadata.TryGetProperty("hyperparameters", out var hp)
-            && hp.TryGetProperty("actorFeatures", out var af) && af.ValueKind == JsonValueKind.False);
-        var loaded = new InteractionModel(ml, version, model, actorFeatures);
-        try
-        {
-            loaded.PredictBatch([new ThreatInput("Load check.", string.Empty)], CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            throw new ModelLoadException(Path.GetFullPath(modelDirectory), $"the model does not match the interaction inputs ({ex.Message})", ex);
-        }
-
-        return loaded;
+        return ModelFolder.Checked(
+            new InteractionModel(ml, version, model, ModelFolder.UsesActorFeatures(metadata)),
+            modelDirectory, ModelTasks.Interaction, m => m.PredictBatch([new ThreatInput("Load check.", string.Empty)], CancellationToken.None));
     }
 
     public static InteractionModel LoadActive(string modelsRoot) =>
