@@ -34,18 +34,45 @@ public static class WorkerServiceCollectionExtensions
 
         var schedule = configuration.GetSection(ScheduleOptions.SectionName).Get<ScheduleOptions>() ?? new ScheduleOptions();
         var feeds = configuration.GetSection(FeedOptions.SectionName).Get<FeedOptions>() ?? new FeedOptions();
+        var store = configuration.GetSection($"{ThreatScorerOptions.SectionName}:Store").Get<StoreOptions>() ?? new StoreOptions();
+        services.TryAddSingleton<ScoringJobRunner>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ThreatScorerOptions>, StoreFeaturesValidator>());
+
+        // On PostgreSQL (several replicas) the schedule lives in the database and the replicas form a Quartz cluster,
+        // so each trigger fires once per cluster; a one-shot run needs no cluster. SQLite keeps the in-memory schedule.
+        var clustered = store.IsPostgres && !schedule.RunOnce && !string.IsNullOrWhiteSpace(store.ConnectionString);
+        var scoreJob = clustered ? ClusteredScoreArticlesJob.Key : ScoreArticlesJob.Key;
         services.AddQuartz(q =>
         {
-            q.AddJob<ScoreArticlesJob>(j => j.WithIdentity(ScoreArticlesJob.Key).StoreDurably());
+            if (clustered)
+            {
+                q.ConfigureScheduler(o => o.InstanceName = "threatscorer"); // the cluster's name; each node gets its own id
+                q.UsePersistentStore(s =>
+                {
+                    s.UsePostgres(Npgsql.NpgsqlFactory.Instance, store.ConnectionString!);
+                    s.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(5);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                    });
+                    s.ProvisionSchema();
+                });
+                q.AddJob<ClusteredScoreArticlesJob>(j => j.WithIdentity(ClusteredScoreArticlesJob.Key).StoreDurably());
+            }
+            else
+            {
+                q.AddJob<ScoreArticlesJob>(j => j.WithIdentity(ScoreArticlesJob.Key).StoreDurably());
+            }
+
             if (CronExpression.TryParse(schedule.Cron, out _) && !schedule.RunOnce)
             {
-                q.AddTrigger(t => t.ForJob(ScoreArticlesJob.Key).WithIdentity("score-articles-cron", "threatscorer")
-                    .WithCronSchedule(schedule.Cron));
+                q.AddTrigger(t => t.ForJob(scoreJob).WithIdentity("score-articles-cron", "threatscorer")
+                    .WithCronSchedule(schedule.Cron, c => c.WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
             }
 
             if (schedule.RunAtStart)
             {
-                q.RunAtStartup(ScoreArticlesJob.Key);
+                q.RunAtStartup(scoreJob);
             }
 
             var alerts = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();

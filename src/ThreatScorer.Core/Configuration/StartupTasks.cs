@@ -24,6 +24,11 @@ public sealed class StartupTasks(
         {
             logger.LogInformation("Store: SQLite database {DatabasePath} (schema version {SchemaVersion})", sqlite.DatabasePath, version);
         }
+        else if (store is PostgresArticleStore postgres)
+        {
+            logger.LogInformation("Store: PostgreSQL {Server} database {Database} (schema version {SchemaVersion})",
+                postgres.Server, postgres.Database, version);
+        }
 
         var versions = models.Current.Versions;
         logger.LogInformation("Models loaded from {ModelsRoot}: stance {Stance}, sentiment {Sentiment}, threat {Threat}, interaction {Interaction}",

@@ -38,10 +38,19 @@ public sealed class InboxOptions
 public sealed class StoreOptions
 {
     public const string SqliteProvider = "Sqlite";
+    public const string PostgresProvider = "PostgreSql";
 
+    /// <summary><c>Sqlite</c> (embedded, the default) or <c>PostgreSql</c> (several replicas sharing the work).</summary>
     public string Provider { get; set; } = SqliteProvider;
 
     public string SqlitePath { get; set; } = Path.Combine("data", "threatscorer.db");
+
+    /// <summary>Npgsql connection string, for the PostgreSql provider (e.g. from THREATSCORER__STORE__CONNECTIONSTRING).</summary>
+    public string? ConnectionString { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider, PostgresProvider, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsSqlite => string.Equals(Provider, SqliteProvider, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Where the shipped models live.</summary>
@@ -77,14 +86,33 @@ public sealed class ThreatScorerOptionsValidator : IValidateOptions<ThreatScorer
             }
         }
 
-        if (!string.Equals(options.Store.Provider, StoreOptions.SqliteProvider, StringComparison.OrdinalIgnoreCase))
+        if (!options.Store.IsSqlite && !options.Store.IsPostgres)
         {
-            problems.Add($"{s}:Store:Provider must be '{StoreOptions.SqliteProvider}' (got '{options.Store.Provider}').");
+            problems.Add($"{s}:Store:Provider must be '{StoreOptions.SqliteProvider}' or '{StoreOptions.PostgresProvider}' (got '{options.Store.Provider}').");
         }
 
-        if (string.IsNullOrWhiteSpace(options.Store.SqlitePath))
+        if (options.Store.IsSqlite && string.IsNullOrWhiteSpace(options.Store.SqlitePath))
         {
             problems.Add($"{s}:Store:SqlitePath is empty.");
+        }
+
+        if (options.Store.IsPostgres)
+        {
+            if (string.IsNullOrWhiteSpace(options.Store.ConnectionString))
+            {
+                problems.Add($"{s}:Store:ConnectionString is empty (the PostgreSql provider needs one, e.g. 'Host=db;Database=threatscorer;Username=ts;Password=…').");
+            }
+            else
+            {
+                try
+                {
+                    _ = new Npgsql.NpgsqlConnectionStringBuilder(options.Store.ConnectionString);
+                }
+                catch (ArgumentException ex)
+                {
+                    problems.Add($"{s}:Store:ConnectionString is not a valid PostgreSQL connection string: {ex.Message}");
+                }
+            }
         }
 
         if (string.IsNullOrWhiteSpace(options.Models.Root))

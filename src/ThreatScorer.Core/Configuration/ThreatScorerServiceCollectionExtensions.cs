@@ -31,7 +31,9 @@ public static class ThreatScorerServiceCollectionExtensions
         services.TryAddSingleton<IArticleStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value;
-            return new SqliteArticleStore(options.Store.SqlitePath, sp.GetRequiredService<TimeProvider>());
+            return options.Store.IsPostgres
+                ? new PostgresArticleStore(options.Store.ConnectionString!, sp.GetRequiredService<TimeProvider>())
+                : new SqliteArticleStore(options.Store.SqlitePath, sp.GetRequiredService<TimeProvider>());
         });
         services.TryAddSingleton(sp => ScoringModelProvider.Load(
             sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Models.Root,
@@ -40,6 +42,7 @@ public static class ThreatScorerServiceCollectionExtensions
         services.TryAddSingleton(sp => new TextCleaner(sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Inbox.Limits));
         services.TryAddSingleton<ArticleFileReader>();
         services.TryAddSingleton<ArticleScorer>();
+        services.TryAddSingleton<IArticleScorer>(sp => sp.GetRequiredService<ArticleScorer>());
         services.TryAddSingleton<InboxIngestor>();
         services.TryAddSingleton<ScoringRun>();
         services.TryAddSingleton<Rescoring>();

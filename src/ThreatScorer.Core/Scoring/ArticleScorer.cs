@@ -11,7 +11,7 @@ namespace ThreatScorer.Core.Scoring;
 /// and actor relations → assessment.
 /// Thread-safe; holds no per-article state.
 /// </summary>
-public sealed class ArticleScorer(TextCleaner cleaner, ScoringModelProvider modelProvider, TimeProvider time)
+public sealed class ArticleScorer(TextCleaner cleaner, ScoringModelProvider modelProvider, TimeProvider time) : IArticleScorer
 {
     private const int EvidencePerActor = 3;
 

@@ -58,7 +58,7 @@ public sealed class Rescoring(IArticleStore store, ArticleScorer scorer, Scoring
                 var result = scorer.Score(raw, new ArticleIdentity(article.Id, article.Version), limits, cancellationToken);
                 if (result.Assessment is { } assessment)
                 {
-                    await store.SaveAssessmentAsync(assessment, CancellationToken.None);
+                    await store.SaveAssessmentAsync(assessment, "rescore", CancellationToken.None);
                     await alerts.TryEnqueueMatchesAsync(assessment, logger);
                     rescored++;
                 }

@@ -10,14 +10,17 @@ namespace ThreatScorer.Core.Scoring;
 public sealed record RunSummary(string RunId, IngestSummary Ingest, int Scored, int Rejected, int Failed, TimeSpan Duration, bool Cancelled);
 
 /// <summary>
-/// One run of the worker: ingest the inbox folders, then score every pending article in batches. Each article
-/// is scored and saved on its own (one transaction), so a crash or a cancellation between articles loses
-/// nothing and an exception in one article only counts a failed attempt for that article.
+/// One run of the worker: ingest the inbox folders, then claim pending articles in batches and score them until
+/// none is left. Each article is scored and saved on its own (one transaction), so a crash or a cancellation
+/// between articles loses nothing; an exception in one article only counts a failed attempt for that article.
+/// Claims carry a lease: replicas sharing one store never score the same article at once, and the articles of
+/// a killed worker are claimed again once its lease runs out. A store that goes away is waited for (with
+/// back-off), not counted against the article.
 /// </summary>
 public sealed class ScoringRun(
     IArticleStore store,
     InboxIngestor ingestor,
-    ArticleScorer scorer,
+    IArticleScorer scorer,
     ScoringModelProvider models,
     TimeProvider time,
     ScoringMetrics metrics,
@@ -30,32 +33,39 @@ public sealed class ScoringRun(
         var runId = Guid.NewGuid().ToString("N")[..12];
         using var scope = logger.BeginScope("run {RunId}", runId);
         var started = time.GetTimestamp();
+        var retry = new StoreRetry(store, time, settings.MaxStoreOutage, logger);
 
-        var ingest = await ingestor.IngestFoldersAsync(settings.Folders, settings.Limits, cancellationToken);
+        var ingest = await retry.RunAsync(ct => ingestor.IngestFoldersAsync(settings.Folders, settings.Limits, ct), "ingest", cancellationToken);
         metrics.RecordIngested(ingest.Added + ingest.NewVersions);
         metrics.RecordRejected(ingest.Rejected);
-        await RecordBacklogAsync(cancellationToken);
+        await retry.RunAsync(RecordBacklogAsync, "count the backlog", cancellationToken);
         int scored = 0, rejected = ingest.Rejected, failed = 0;
         var cancelled = false;
-        PendingCursor? cursor = null;
         try
         {
             while (true)
             {
-                var batch = await store.GetPendingAsync(settings.BatchSize, cursor, cancellationToken);
+                var batch = await retry.RunAsync(
+                    ct => store.ClaimPendingAsync(settings.WorkerId, settings.BatchSize, settings.Lease, ct), "claim a batch", cancellationToken);
                 if (batch.Count == 0)
                 {
                     break;
                 }
 
+                var leaseRenewedAt = time.GetTimestamp();
                 foreach (var article in batch)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    cursor = new PendingCursor(article.IngestedAt, article.Id);
+                    if (time.GetElapsedTime(leaseRenewedAt) > settings.Lease / 2)
+                    {
+                        // A slow batch keeps its claims; a killed worker's run out on their own.
+                        await retry.RunAsync(ct => store.RenewClaimsAsync(settings.WorkerId, settings.Lease, ct), "renew claims", cancellationToken);
+                        leaseRenewedAt = time.GetTimestamp();
+                    }
 
                     // Between articles: pick up a promoted or rolled-back model without a restart.
                     models.RefreshIfChanged();
-                    switch (await ScoreOneAsync(article, settings, cancellationToken))
+                    switch (await ScoreOneAsync(article, settings, retry, cancellationToken))
                     {
                         case ArticleOutcome.Scored: scored++; break;
                         case ArticleOutcome.Rejected: rejected++; break;
@@ -68,8 +78,32 @@ public sealed class ScoringRun(
         {
             cancelled = true;
         }
+        finally
+        {
+            // Whatever this run still holds goes back now (not when the lease runs out); best effort.
+            try
+            {
+                var released = await store.ReleaseClaimsAsync(settings.WorkerId, CancellationToken.None);
+                if (released > 0)
+                {
+                    logger.LogInformation("Released {Released} claimed articles not scored by this run", released);
+                }
+            }
+            catch (Exception ex) when (store.IsTransient(ex))
+            {
+                logger.LogWarning("Could not release claims ({Error}); they return when the lease of {LeaseSeconds:F0} s runs out",
+                    ex.Message, settings.Lease.TotalSeconds);
+            }
+        }
 
-        await RecordBacklogAsync(CancellationToken.None);
+        try
+        {
+            await RecordBacklogAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (store.IsTransient(ex))
+        {
+            logger.LogWarning("Could not count the backlog: {Error}", ex.Message);
+        }
 
         var summary = new RunSummary(runId, ingest, scored, rejected, failed, time.GetElapsedTime(started), cancelled);
         logger.LogInformation(
@@ -79,7 +113,7 @@ public sealed class ScoringRun(
         return summary;
     }
 
-    private async Task<ArticleOutcome> ScoreOneAsync(StoredArticle article, ScoringRunSettings settings, CancellationToken cancellationToken)
+    private async Task<ArticleOutcome> ScoreOneAsync(StoredArticle article, ScoringRunSettings settings, StoreRetry retry, CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope("article {ArticleId}", article.Id);
         var started = time.GetTimestamp();
@@ -90,8 +124,10 @@ public sealed class ScoringRun(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // CancellationToken.None: the failure must be recorded even while shutting down.
-            await store.RecordFailureAsync(article.Id, $"{ex.GetType().Name}: {ex.Message}", settings.MaxAttempts, CancellationToken.None);
+            // Not cancelled by shutdown: the failure must be recorded (a store outage is waited out, up to the limit).
+            await retry.RunAsync(
+                _ => store.RecordFailureAsync(article.Id, $"{ex.GetType().Name}: {ex.Message}", settings.MaxAttempts, settings.RetryDelay, CancellationToken.None),
+                "record a failure", cancellationToken);
             metrics.RecordFailed();
             logger.LogError(ex, "Scoring article {ArticleId} ({Source}) failed (attempt {Attempt} of {MaxAttempts})",
                 article.Id, article.SourcePath, article.Attempts + 1, settings.MaxAttempts);
@@ -100,14 +136,16 @@ public sealed class ScoringRun(
 
         if (result.Assessment is not { } assessment)
         {
-            await store.MarkRejectedAsync(article.Id, result.RejectionReason!, CancellationToken.None);
+            await retry.RunAsync(_ => store.MarkRejectedAsync(article.Id, result.RejectionReason!, CancellationToken.None), "record a rejection", cancellationToken);
             metrics.RecordRejected(1);
             logger.LogWarning("Rejected article {ArticleId} ({Source}): {Reason}", article.Id, article.SourcePath, result.RejectionReason);
             return ArticleOutcome.Rejected;
         }
 
-        // Once scored, the save is not cancelled half-way: it is one short transaction.
-        await store.SaveAssessmentAsync(assessment, CancellationToken.None);
+        // Once scored, the save is not cancelled half-way: it is one short, idempotent transaction. During a store
+        // outage it is retried with back-off; should shutdown come first, the claim runs out and the article is
+        // scored again by whichever worker claims it next.
+        await retry.RunAsync(_ => store.SaveAssessmentAsync(assessment, settings.WorkerId, CancellationToken.None), "save a score", cancellationToken);
         metrics.RecordScored(time.GetElapsedTime(started));
         await alerts.TryEnqueueMatchesAsync(assessment, logger);
         var topActors = string.Join(", ", assessment.Actors.Take(5).Select(a => $"{a.Name} {a.Label} {a.Score:+0.00;-0.00}"));
@@ -146,5 +184,25 @@ public sealed class ScoringRun(
     }
 }
 
-/// <summary>What a run reads and how it batches.</summary>
-public sealed record ScoringRunSettings(IReadOnlyList<string> Folders, ArticleLimits Limits, int BatchSize, int MaxAttempts);
+/// <summary>What a run reads, how it batches and claims, and how it treats failures.</summary>
+public sealed record ScoringRunSettings(IReadOnlyList<string> Folders, ArticleLimits Limits, int BatchSize, int MaxAttempts)
+{
+    /// <summary>Who claims: unique per worker process (two replicas never share one).</summary>
+    public string WorkerId { get; init; } = WorkerIdentity.Default;
+
+    /// <summary>How long a claim holds before another worker may take the article (renewed while a batch runs).</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After a failed attempt, the article waits this long before it is claimed again.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a run waits, with back-off, for a store that went away before it gives up.</summary>
+    public TimeSpan MaxStoreOutage { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>The claim identity of this process: host name, process id and a random part (a restart is a new worker).</summary>
+public static class WorkerIdentity
+{
+    public static string Default { get; } =
+        $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+}

@@ -29,19 +29,40 @@ public interface IArticleStore
     Task<(IngestOutcome Outcome, string ArticleId)> RecordRejectionAsync(ArticleReadResult rejected, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The next articles waiting to be scored (status new), oldest first, after <paramref name="after"/>
-    /// (keyset paging, so articles that failed in this run are not picked again by the same run).
+    /// Claims up to <paramref name="limit"/> articles waiting to be scored (status new, no live lease), oldest
+    /// first, for <paramref name="workerId"/> until now + <paramref name="lease"/>. Replicas never get the same
+    /// article while its lease is live; an expired lease (a killed worker) is claimed again.
     /// </summary>
-    Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, PendingCursor? after, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredArticle>> ClaimPendingAsync(string workerId, int limit, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Stores an assessment and marks the article scored, in one transaction.</summary>
-    Task SaveAssessmentAsync(ArticleAssessment assessment, CancellationToken cancellationToken);
+    /// <summary>Extends the lease on the articles <paramref name="workerId"/> still holds (a long batch).</summary>
+    Task RenewClaimsAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Marks an article rejected after ingest (e.g. too many sentences once cleaned).</summary>
+    /// <summary>Gives back every article <paramref name="workerId"/> holds and has not finished (clean shutdown).</summary>
+    Task<int> ReleaseClaimsAsync(string workerId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True when <paramref name="exception"/> means the store is unreachable or busy for now (the work should be
+    /// retried after a pause), not that the request itself is wrong.
+    /// </summary>
+    bool IsTransient(Exception exception);
+
+    /// <summary>
+    /// Stores an assessment and marks the article scored, in one transaction. Idempotent on (article, version,
+    /// models): saving the same assessment twice (a job that ran twice) replaces, never duplicates.
+    /// <paramref name="workerId"/> is recorded as the scorer and its claim is cleared.
+    /// </summary>
+    Task SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken);
+
+    /// <summary>Marks an article rejected after ingest (e.g. too many sentences once cleaned); only while it waits.</summary>
     Task MarkRejectedAsync(string articleId, string reason, CancellationToken cancellationToken);
 
-    /// <summary>Counts a failed scoring attempt; the article becomes failed once <paramref name="maxAttempts"/> is reached.</summary>
-    Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, CancellationToken cancellationToken);
+    /// <summary>
+    /// Counts a failed scoring attempt and releases the claim; the article is not claimed again before
+    /// <paramref name="retryDelay"/> has passed, and becomes failed once <paramref name="maxAttempts"/> is reached.
+    /// Only an article still waiting (status new) is touched: a late report never undoes a score.
+    /// </summary>
+    Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken);
 
     Task<StoredArticle?> GetArticleAsync(string articleId, CancellationToken cancellationToken);
 

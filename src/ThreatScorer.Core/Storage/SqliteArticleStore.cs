@@ -101,7 +101,7 @@ public sealed class SqliteArticleStore : IArticleStore
                 UPDATE articles SET version = version + 1, dedupe_key = $k, content_hash = $h, external_id = $eid,
                     title = $title, text = $text, url = $url, source = $source, language = $lang, published_at = $pub,
                     source_path = $path, source_line = $line, updated_at = $now, status = 'new', reason = NULL,
-                    attempts = 0, last_error = NULL
+                    attempts = 0, last_error = NULL, claimed_by = NULL, lease_until = NULL, save_count = 0
                 WHERE id = $id;
                 """, cancellationToken, [.. ArticleParameters(article, dedupeKey, normalizedTextHash), ("$id", found.Id)]);
             result = (IngestOutcome.NewVersion, found.Id);
@@ -136,17 +136,45 @@ public sealed class SqliteArticleStore : IArticleStore
         return (inserted > 0 ? IngestOutcome.Rejected : IngestOutcome.Duplicate, id);
     }
 
-    public async Task<IReadOnlyList<StoredArticle>> GetPendingAsync(int limit, PendingCursor? after, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredArticle>> ClaimPendingAsync(string workerId, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
+        var now = _time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
-        return await QueryArticlesAsync(connection, """
-            SELECT * FROM articles
-            WHERE status = 'new' AND ($after IS NULL OR ingested_at > $after OR (ingested_at = $after AND id > $afterId))
-            ORDER BY ingested_at, id LIMIT $limit;
-            """, cancellationToken, ("$limit", limit), ("$after", after is null ? null : Format(after.IngestedAt)), ("$afterId", after?.Id));
+
+        // One statement: SQLite holds the database's write lock for it, so two processes never claim the same row.
+        var claimed = await QueryArticlesAsync(connection, """
+            UPDATE articles SET claimed_by = $w, lease_until = $until
+            WHERE id IN (
+                SELECT id FROM articles
+                WHERE status = 'new' AND (lease_until IS NULL OR lease_until <= $now)
+                ORDER BY ingested_at, id LIMIT $limit)
+            RETURNING *;
+            """, cancellationToken, ("$w", workerId), ("$until", Format(now + lease)), ("$now", Format(now)), ("$limit", limit));
+        return [.. claimed.OrderBy(a => a.IngestedAt).ThenBy(a => a.Id, StringComparer.Ordinal)];
     }
 
-    public async Task SaveAssessmentAsync(ArticleAssessment assessment, CancellationToken cancellationToken)
+    public async Task RenewClaimsAsync(string workerId, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "UPDATE articles SET lease_until = $until WHERE claimed_by = $w AND status = 'new';",
+            cancellationToken, ("$w", workerId), ("$until", Format(_time.GetUtcNow() + lease)));
+    }
+
+    public async Task<int> ReleaseClaimsAsync(string workerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ExecuteAsync(connection, null,
+            "UPDATE articles SET claimed_by = NULL, lease_until = NULL WHERE claimed_by = $w AND status = 'new';",
+            cancellationToken, ("$w", workerId));
+    }
+
+    public bool IsTransient(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 5 or 6 } // SQLITE_BUSY, SQLITE_LOCKED (past the busy timeout)
+        || exception.InnerException is { } inner && IsTransient(inner);
+
+    public async Task SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assessment);
         var modelKey = assessment.Models.Key;
@@ -154,8 +182,13 @@ public sealed class SqliteArticleStore : IArticleStore
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
         var updated = await ExecuteAsync(connection, transaction,
-            "UPDATE articles SET status = 'scored', scored_at = $t, updated_at = $t, last_error = NULL WHERE id = $a AND version = $v;",
-            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$t", Format(assessment.ScoredAt)));
+            """
+            UPDATE articles SET status = 'scored', scored_at = $t, updated_at = $t, last_error = NULL, scored_by = $w,
+                claimed_by = NULL, lease_until = NULL, save_count = save_count + 1
+            WHERE id = $a AND version = $v;
+            """,
+            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$t", Format(assessment.ScoredAt)),
+            ("$w", workerId));
         if (updated == 0)
         {
             throw new InvalidOperationException(
@@ -219,19 +252,21 @@ public sealed class SqliteArticleStore : IArticleStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
-            "UPDATE articles SET status = 'rejected', reason = $r, updated_at = $t WHERE id = $id;",
+            "UPDATE articles SET status = 'rejected', reason = $r, updated_at = $t, claimed_by = NULL, lease_until = NULL WHERE id = $id AND status = 'new';",
             cancellationToken, ("$id", articleId), ("$r", reason), ("$t", Now()));
     }
 
-    public async Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, CancellationToken cancellationToken)
+    public async Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, """
-            UPDATE articles SET attempts = attempts + 1, last_error = $e, updated_at = $t,
+            UPDATE articles SET attempts = attempts + 1, last_error = $e, updated_at = $t, claimed_by = NULL, lease_until = $retry,
                 status = CASE WHEN attempts + 1 >= $max THEN 'failed' ELSE status END,
                 reason = CASE WHEN attempts + 1 >= $max THEN 'scoring failed after ' || (attempts + 1) || ' attempts: ' || $e ELSE reason END
-            WHERE id = $id;
-            """, cancellationToken, ("$id", articleId), ("$e", errorMessage), ("$max", maxAttempts), ("$t", Now()));
+            WHERE id = $id AND status = 'new';
+            """, cancellationToken, ("$id", articleId), ("$e", errorMessage), ("$max", maxAttempts), ("$t", Format(now)),
+            ("$retry", Format(now + retryDelay)));
     }
 
     public async Task<StoredArticle?> GetArticleAsync(string articleId, CancellationToken cancellationToken)
@@ -372,6 +407,10 @@ public sealed class SqliteArticleStore : IArticleStore
                 Reason = NullableString(reader, "reason") ?? NullableString(reader, "last_error"),
                 Attempts = reader.GetInt32(reader.GetOrdinal("attempts")),
                 ScoredAt = NullableTime(reader, "scored_at"),
+                ClaimedBy = NullableString(reader, "claimed_by"),
+                LeaseUntil = NullableTime(reader, "lease_until"),
+                ScoredBy = NullableString(reader, "scored_by"),
+                SaveCount = reader.GetInt32(reader.GetOrdinal("save_count")),
             });
         }
 

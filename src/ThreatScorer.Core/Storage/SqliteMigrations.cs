@@ -225,6 +225,14 @@ internal static class SqliteMigrations
                 last_success_at TEXT
             );
             """),
+        (6, "work claiming: claim, lease, scorer, save count", """
+            ALTER TABLE articles ADD COLUMN claimed_by TEXT;
+            ALTER TABLE articles ADD COLUMN lease_until TEXT;
+            ALTER TABLE articles ADD COLUMN scored_by TEXT;
+            ALTER TABLE articles ADD COLUMN save_count INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_articles_claimable ON articles (status, lease_until, ingested_at, id);
+            CREATE INDEX ix_articles_claimed_by ON articles (claimed_by) WHERE claimed_by IS NOT NULL;
+            """),
     ];
 }
 

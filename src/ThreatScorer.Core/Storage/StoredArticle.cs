@@ -30,6 +30,18 @@ public sealed record StoredArticle
     public string? Reason { get; init; }
     public int Attempts { get; init; }
     public DateTimeOffset? ScoredAt { get; init; }
+
+    /// <summary>The worker that holds (or last held) the claim on this article.</summary>
+    public string? ClaimedBy { get; init; }
+
+    /// <summary>Until when the claim holds; a waiting article is not claimed again before this.</summary>
+    public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>The worker that saved the latest score.</summary>
+    public string? ScoredBy { get; init; }
+
+    /// <summary>How many times a score was saved for the current version (more than 1: a job ran twice).</summary>
+    public int SaveCount { get; init; }
 }
 
 /// <summary>What ingesting one input did.</summary>
@@ -47,6 +59,3 @@ public enum IngestOutcome
     /// <summary>Recorded as rejected with its reason.</summary>
     Rejected,
 }
-
-/// <summary>Position in the pending queue: the last (ingest time, id) handed out.</summary>
-public sealed record PendingCursor(DateTimeOffset IngestedAt, string Id);

@@ -22,6 +22,18 @@ public sealed class ScheduleOptions
 
     /// <summary>Stop the worker after its first run (for batch use and cron-driven containers).</summary>
     public bool RunOnce { get; set; }
+
+    /// <summary>How long a claim on a batch holds before another replica may take its articles (renewed while scoring).</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an article that failed waits before it is tried again.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a run waits (with back-off) for a store that went away before the run fails.</summary>
+    public TimeSpan MaxStoreOutage { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>This worker's claim identity; empty: host name, process id and a random part.</summary>
+    public string? WorkerId { get; set; }
 }
 
 /// <summary>Reports every invalid schedule setting at once, each by its full name.</summary>
@@ -44,6 +56,26 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
         if (options.MaxAttempts is < 1 or > 100)
         {
             problems.Add($"{ScheduleOptions.SectionName}:MaxAttempts must be between 1 and 100 (got {options.MaxAttempts}).");
+        }
+
+        if (options.ClaimLease < TimeSpan.FromSeconds(1) || options.ClaimLease > TimeSpan.FromHours(24))
+        {
+            problems.Add($"{ScheduleOptions.SectionName}:ClaimLease must be between 00:00:01 and 1.00:00:00 (got {options.ClaimLease}).");
+        }
+
+        if (options.RetryDelay < TimeSpan.Zero)
+        {
+            problems.Add($"{ScheduleOptions.SectionName}:RetryDelay must not be negative (got {options.RetryDelay}).");
+        }
+
+        if (options.MaxStoreOutage < TimeSpan.Zero)
+        {
+            problems.Add($"{ScheduleOptions.SectionName}:MaxStoreOutage must not be negative (got {options.MaxStoreOutage}).");
+        }
+
+        if (options.WorkerId is { } id && (id.Length > 200 || id.Any(char.IsControl)))
+        {
+            problems.Add($"{ScheduleOptions.SectionName}:WorkerId must be at most 200 printable characters.");
         }
 
         if (!options.RunAtStart && options.RunOnce)
