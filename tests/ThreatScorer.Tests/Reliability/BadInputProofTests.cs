@@ -136,7 +136,7 @@ public sealed class BadInputProofTests(ITestOutputHelper output) : IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT a.source_path, a.source_line, a.status, a.reason, a.last_error, a.text, s.threat_level, s.threat_score,
-                   json_extract(s.assessment_json, '$.sentenceCount')
+                   json_extract(s.assessment_json, '$.sentence_count')
             FROM articles a LEFT JOIN assessments s ON s.article_id = a.id AND s.article_version = a.version
             """;
         await using var reader = await command.ExecuteReaderAsync();
