@@ -176,7 +176,27 @@ internal static class ArticleDecoder
             return false;
         }
 
-        reason = whitespaceOnly ? $"{what} holds only whitespace" : null;
+        if (whitespaceOnly)
+        {
+            reason = $"{what} holds only whitespace";
+            return false;
+        }
+
+        // Punctuation, numbers or symbols alone are no article; scoring them would store a meaningless score.
+        reason = HasLetter(text) ? null : $"no words: the {what} holds no letters";
         return reason is null;
+    }
+
+    public static bool HasLetter(string text)
+    {
+        foreach (var c in text)
+        {
+            if (char.IsLetter(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

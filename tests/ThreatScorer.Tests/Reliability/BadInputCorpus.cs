@@ -137,8 +137,8 @@ internal static class BadInputCorpus
                 Utf8.GetBytes(string.Concat(Enumerable.Repeat("Troops\u0001\u0002\u0003 moved\u0007\u0008. ", 200))), "control"),
             One("one line that is a 500 KB URL", "long-url.txt", Expected.Recorded,
                 Utf8.GetBytes("https://news.example/" + Repeat("segment/", 500_000) + "\n")),
-            One("only punctuation", "punctuation.txt", Expected.Recorded, Utf8.GetBytes("!!! ??? ... ,,, ;;; --- ***\n\n... !!!")),
-            One("only numbers", "numbers.txt", Expected.Recorded, Utf8.GetBytes("12 345 6789\n\n3.14 2.71 1.41 42 7 1000000")),
+            One("only punctuation", "punctuation.txt", Expected.Rejected, Utf8.GetBytes("!!! ??? ... ,,, ;;; --- ***\n\n... !!!")),
+            One("only numbers", "numbers.txt", Expected.Rejected, Utf8.GetBytes("12 345 6789\n\n3.14 2.71 1.41 42 7 1000000"), "no letters"),
             (inbox, prefix) =>
             {
                 // The exact bytes of good article 0 under another name.
