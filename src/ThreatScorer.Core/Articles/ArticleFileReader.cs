@@ -32,6 +32,12 @@ public sealed class ArticleFileReader
         var results = new List<ArticleReadResult>();
         try
         {
+            if (NotOpened(path) is { } rejection)
+            {
+                results.Add(rejection);
+                return results;
+            }
+
             using var stream = new FileStream(
                 path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes, FileOptions.SequentialScan);
             ReadCore(stream, path, Path.GetExtension(path), limits, results);
@@ -68,6 +74,35 @@ public sealed class ArticleFileReader
 
         return results;
     }
+
+    /// <summary>
+    /// A rejection for a path that must not be opened: a broken symbolic link, or an entry of size 0. Opening a
+    /// named pipe blocks until something writes to it and a device (a link to /dev/zero) never ends; both report
+    /// size 0, as an empty file does, so nothing of size 0 is opened: there is nothing in it to read anyway.
+    /// </summary>
+    private static ArticleReadResult? NotOpened(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is { } target)
+        {
+            var final = info.ResolveLinkTarget(returnFinalTarget: true);
+            if (final is null || !final.Exists)
+            {
+                return Rejected(path, null, EmptyHash, $"unreadable: broken symbolic link to {target}");
+            }
+
+            if (final is not FileInfo finalFile)
+            {
+                return Rejected(path, null, EmptyHash, $"unreadable: symbolic link to a folder ({final.FullName})");
+            }
+
+            info = finalFile;
+        }
+
+        return info.Exists && info.Length == 0 ? Rejected(path, null, EmptyHash, "empty file") : null;
+    }
+
+    private static string EmptyHash { get; } = Convert.ToHexStringLower(SHA256.HashData([]));
 
     private static void ReadCore(Stream stream, string path, string extension, ArticleLimits limits, List<ArticleReadResult> results)
     {
@@ -176,5 +211,5 @@ public sealed class ArticleFileReader
         new() { SourcePath = path, SourceLine = line, ContentHash = hash, RejectionReason = reason };
 
     private static ArticleReadResult Unreadable(string path, Exception ex) =>
-        Rejected(path, null, Convert.ToHexStringLower(SHA256.HashData([])), $"unreadable: {ex.Message}");
+        Rejected(path, null, EmptyHash, $"unreadable: {ex.Message}");
 }

@@ -22,7 +22,7 @@ internal static class JsonArticleParser
         }
         catch (JsonException ex)
         {
-            return (null, ex.Message);
+            return (null, "invalid JSON: " + ex.Message);
         }
     }
 
@@ -35,7 +35,7 @@ internal static class JsonArticleParser
         }
         catch (JsonException ex)
         {
-            return (null, ex.Message);
+            return (null, "invalid JSON: " + ex.Message);
         }
     }
 
@@ -70,6 +70,11 @@ internal static class JsonArticleParser
         if (string.IsNullOrWhiteSpace(text))
         {
             return (null, $"field \"{textField}\": empty");
+        }
+
+        if (!ArticleDecoder.HasLetter(text))
+        {
+            return (null, $"field \"{textField}\": no words (no letters)");
         }
 
         if (!TryId(root, out var id, out var reason)
@@ -116,7 +121,17 @@ internal static class JsonArticleParser
             return false;
         }
 
-        value = element.GetString();
+        try
+        {
+            value = element.GetString();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON syntax but not text.
+            reason = $"field \"{name}\": not valid text ({ex.Message})";
+            return false;
+        }
+
         return true;
     }
 

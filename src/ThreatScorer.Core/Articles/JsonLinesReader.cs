@@ -39,6 +39,13 @@ internal static class JsonLinesReader
                         return;
                     }
 
+                    if (ArticleDecoder.BinaryFormat(data) is { } format)
+                    {
+                        Drain(stream, chunk, fileHash);
+                        results.Add(FileRejection(path, fileHash, $"binary content: {format}, not text"));
+                        return;
+                    }
+
                     // A NUL at the start means a binary file named .jsonl: one rejection, not one per "line".
                     if (data.IndexOf((byte)0) >= 0)
                     {

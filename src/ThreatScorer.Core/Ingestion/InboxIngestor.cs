@@ -68,6 +68,13 @@ public sealed class InboxIngestor(IArticleStore store, ArticleFileReader reader,
     {
         var info = new FileInfo(file);
         var fullPath = info.FullName;
+        if (!info.Exists)
+        {
+            // Listed a moment ago, gone now (moved away by whoever writes the inbox): nothing to read or record.
+            logger.LogInformation("Skipped {Path}: it disappeared before it could be read", fullPath);
+            return IngestSummary.Empty;
+        }
+
         var modified = new DateTimeOffset(info.LastWriteTimeUtc, TimeSpan.Zero);
         if (!force && await store.IsInboxFileUnchangedAsync(fullPath, info.Length, modified, cancellationToken))
         {
@@ -94,6 +101,7 @@ public sealed class InboxIngestor(IArticleStore store, ArticleFileReader reader,
                         break;
                     default:
                         duplicates++;
+                        logger.LogInformation("Skipped {Location}: duplicate of article {ArticleId}", result.Location, id);
                         break;
                 }
             }

@@ -383,6 +383,87 @@ public sealed class ArticleFileReaderTests : IDisposable
         Assert.Equal("unsupported file type \".pdf\"", result.RejectionReason);
     }
 
+    [Fact]
+    public void Read_WhenPathIsANamedPipe_RejectsAsEmptyWithoutOpeningIt()
+    {
+        // Opening a FIFO for reading blocks until a writer comes; before the fix this test never returned.
+        var path = Path.Combine(_inbox.Directory, "pipe.txt");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        Assert.Equal("empty file", ReadOne(path).RejectionReason);
+    }
+
+    [Fact]
+    public void Read_WhenLinkToEndlessDevice_RejectsWithoutReadingIt()
+    {
+        var path = Path.Combine(_inbox.Directory, "zero.txt");
+        File.CreateSymbolicLink(path, "/dev/zero");
+        Assert.Equal("empty file", ReadOne(path).RejectionReason);
+    }
+
+    [Fact]
+    public void Read_WhenBrokenSymbolicLink_RejectsNamingTheMissingTarget()
+    {
+        var path = Path.Combine(_inbox.Directory, "broken.txt");
+        File.CreateSymbolicLink(path, "/nowhere/article.txt");
+        Assert.Equal("unreadable: broken symbolic link to /nowhere/article.txt", ReadOne(path).RejectionReason);
+    }
+
+    [Theory]
+    [InlineData("bomb.txt", new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0x41, 0x42 }, "a gzip archive")]
+    [InlineData("archive.json", new byte[] { 0x50, 0x4B, 0x03, 0x04, 0x14, 0x00 }, "a zip archive")]
+    [InlineData("image.txt", new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00 }, "a PNG image")]
+    [InlineData("paper.md", new byte[] { 0x25, 0x50, 0x44, 0x46, 0x2D, 0x31, 0x2E, 0x37, 0x0A }, "a PDF document")]
+    [InlineData("feed.jsonl", new byte[] { 0x1F, 0x8B, 0x08, 0x00, 0x0A, 0x42 }, "a gzip archive")]
+    public void Read_WhenBinaryFormatUnderTextExtension_RejectsNamingTheFormat(string name, byte[] bytes, string format)
+    {
+        var result = ReadOne(_inbox.Write(name, bytes));
+        Assert.Equal($"binary content: {format}, not text", result.RejectionReason);
+    }
+
+    [Fact]
+    public void Read_WhenUtf16WithoutBom_SaysSoInsteadOfBinary()
+    {
+        var result = ReadOne(_inbox.Write("a.txt", Encoding.Unicode.GetBytes("Headline\n\nTroops crossed the border.")));
+        Assert.Equal("UTF-16 text without a byte-order mark is not supported; save it as UTF-8", result.RejectionReason);
+    }
+
+    [Theory]
+    [InlineData("a.txt", "!!! ??? ... ,,,\n\n--- ***", "no words: the file holds no letters")]
+    [InlineData("a.txt", "12 345\n\n3.14 42", "no words: the file holds no letters")]
+    [InlineData("a.json", "{\"text\": \"42 17 -- 3.5\"}", "field \"text\": no words (no letters)")]
+    public void Read_WhenNoLetters_RejectsAsNoWords(string name, string content, string reason) =>
+        Assert.Equal(reason, ReadOne(_inbox.Write(name, content)).RejectionReason);
+
+    [Fact]
+    public void Read_WhenJsonStringHasLoneSurrogateEscape_RejectsNamingTheField()
+    {
+        // Valid JSON syntax, but GetString throws InvalidOperationException: before the fix it escaped the reader.
+        var result = ReadOne(_inbox.Write("a.json", "{\"title\": \"Clash \\ud800\", \"text\": \"Troops fired.\"}"));
+        Assert.StartsWith("field \"title\": not valid text", result.RejectionReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_WhenJsonlLineHasLoneSurrogateEscape_RejectsOnlyThatLine()
+    {
+        var results = _reader.Read(
+            _inbox.Write("a.jsonl", "{\"text\": \"Troops fired \\udc00 at dawn.\"}\n{\"text\": \"Talks resumed.\"}\n"),
+            ArticleLimits.Default);
+        Assert.Equal(2, results.Count);
+        Assert.StartsWith("field \"text\": not valid text", results[0].RejectionReason, StringComparison.Ordinal);
+        Assert.False(results[1].IsRejected);
+    }
+
+    [Fact]
+    public void Read_WhenJsonMalformed_SaysInvalidJson()
+    {
+        var result = ReadOne(_inbox.Write("a.json", "{\"text\": \"Troops fired.\""));
+        Assert.StartsWith("invalid JSON: ", result.RejectionReason, StringComparison.Ordinal);
+    }
+
     private sealed class NonSeekableStream(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
