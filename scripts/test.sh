@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command (README, .ci/run). Everything the suite needs today is embedded (SQLite, the shipped
-# models); tests that need ../shared/data skip with a message when it is absent. Ends with the line
-# "N passed, N failed, N skipped" counted from the TRX results.
+# The test command (README, .ci/run). Installs what the tests need and may not find (Debian's chromium for the
+# browser tests, Debian's postgresql for the PostgreSQL store and the scale-out proofs), starts a throwaway
+# PostgreSQL cluster on 127.0.0.1, runs every test, prints the reliability proofs' figures, and ends with the
+# line "N passed, N failed, N skipped" counted from the TRX results. Tests that need ../shared/data skip with
+# a message when it is absent.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +15,29 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/de
 fi
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+export THREATSCORER_PG_DIR="${THREATSCORER_PG_DIR:-$(mktemp -d -u /tmp/threatscorer-pg.XXXXXX)}"
+export THREATSCORER_PG_PORT="${THREATSCORER_PG_PORT:-54329}"
+trap 'bash scripts/postgres-test-server.sh destroy >/dev/null 2>&1; rm -rf "$results"' EXIT
+
+# A real PostgreSQL server for the store contract tests and the proofs (skipped, with a message, without one).
+if pg="$(bash scripts/postgres-test-server.sh start | tail -1)"; then
+    export THREATSCORER_TEST_POSTGRES="$pg"
+    export THREATSCORER_TEST_POSTGRES_CTL="$PWD/scripts/postgres-test-server.sh"
+    echo "PostgreSQL test server: $pg"
+else
+    echo "warning: no PostgreSQL server; the PostgreSQL tests will be skipped."
+fi
+export THREATSCORER_PROOF_LOG="$results/proofs.txt"
 
 dotnet test ThreatScorer.sln --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
     | grep -vE '^\s*$'
 status=${PIPESTATUS[0]}
+
+if [ -s "$THREATSCORER_PROOF_LOG" ]; then
+    echo "---- reliability proofs ----"
+    cat "$THREATSCORER_PROOF_LOG"
+    echo "----------------------------"
+fi
 
 passed=0; failed=0; skipped=0
 shopt -s nullglob

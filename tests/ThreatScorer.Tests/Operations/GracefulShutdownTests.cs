@@ -143,6 +143,11 @@ internal sealed class WorkerProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>SIGKILL: the process dies at once, mid-article or mid-save, with no chance to clean up.</summary>
+    public void KillHard() => _process.Kill(entireProcessTree: false);
+
+    public bool HasExited => _process.HasExited;
+
     public async Task WaitForExitAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));

@@ -72,6 +72,20 @@ public sealed class PostgresFactAttribute : FactAttribute
             Skip = PostgresTestServer.SkipReason;
         }
     }
+
+    /// <summary>The test stops and starts the server (needs THREATSCORER_TEST_POSTGRES_CTL, set by scripts/test.sh).</summary>
+    public bool NeedsServerControl
+    {
+        get => field;
+        set
+        {
+            field = value;
+            if (value && Skip is null && PostgresTestServer.ControlScript is null)
+            {
+                Skip = "needs THREATSCORER_TEST_POSTGRES_CTL (the script that stops and starts the test server; scripts/test.sh sets it); skipped.";
+            }
+        }
+    }
 }
 
 /// <summary>Marks a test class whose every <see cref="StoreFactAttribute"/> test needs the PostgreSQL test server.</summary>
