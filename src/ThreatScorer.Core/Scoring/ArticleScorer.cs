@@ -48,6 +48,11 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModelProvider mode
                 $"too many sentences: more than the limit of {limits.MaxSentences} (setting ThreatScorer:Inbox:MaxSentences)");
         }
 
+        if (LanguageCheck.WhyNotEnglish(cleaned.Text, article.Language) is { } notEnglish)
+        {
+            return ScoringResult.Reject(notEnglish);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var mark = time.GetTimestamp();
         var mentions = models.Actors.Recognize(cleaned.Text, cleaned.Sentences);
