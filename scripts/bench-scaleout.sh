@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 n="${1:-10000}"
 replicas="${2:-3}"
 work="$(mktemp -d)"
-export THREATSCORER_PG_DIR="${THREATSCORER_PG_DIR:-$work/pg}"
+export THREATSCORER_PG_DIR="${THREATSCORER_PG_DIR:-$(mktemp -d -u /tmp/threatscorer-bench-pg.XXXXXX)}"
 export THREATSCORER_PG_PORT="${THREATSCORER_PG_PORT:-54339}"
 trap 'bash scripts/postgres-test-server.sh destroy >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
@@ -30,7 +30,7 @@ cli=src/ThreatScorer.Cli/bin/Release/net10.0/threatscorer.dll
 [ -f "$cli" ] || cli=$(ls src/ThreatScorer.Cli/bin/Release/net10.0/*.Cli.dll 2>/dev/null | head -1)
 
 admin="$(bash scripts/postgres-test-server.sh start | tail -1)"
-psql_admin() { psql "host=127.0.0.1 port=$THREATSCORER_PG_PORT user=postgres dbname=postgres" -qAt -c "$1"; }
+psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql "host=127.0.0.1 port=$THREATSCORER_PG_PORT user=postgres dbname=postgres" -qAt -c "$1"; }
 
 now() { date +%s.%N; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", n / s }'; }

@@ -44,6 +44,18 @@ internal static class CoreServices
         return builder.Build();
     }
 
+    /// <summary>
+    /// For commands whose tables live in SQLite only (corrections, the review UI): an error naming the setting when
+    /// the configured store is PostgreSQL, rather than quietly writing a local file nobody else reads.
+    /// </summary>
+    public static string? SqliteOnly(this IHost host, string command)
+    {
+        var store = host.Get<Microsoft.Extensions.Options.IOptions<ThreatScorerOptions>>().Value.Store;
+        return store.IsPostgres
+            ? $"error: `threatscorer {command}` keeps its data in SQLite and ThreatScorer:Store:Provider is PostgreSql; corrections and the review UI are not on PostgreSQL yet (use --db with a SQLite file)."
+            : null;
+    }
+
     public static T Get<T>(this IHost host)
         where T : notnull => host.Services.GetRequiredService<T>();
 }

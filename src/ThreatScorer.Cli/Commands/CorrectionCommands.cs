@@ -30,6 +30,12 @@ internal static class CorrectionCommands
         command.SetAction(async (parse, ct) =>
         {
             using var host = CoreServices.Build(databasePath: parse.GetValue(db));
+            if (host.SqliteOnly("correct") is { } sqliteOnly)
+            {
+                await Console.Error.WriteLineAsync(sqliteOnly);
+                return ExitCodes.BadInput;
+            }
+
             var store = host.Get<IArticleStore>();
             await store.MigrateAsync(ct);
             var options = host.Get<IOptions<ThreatScorerOptions>>().Value;
@@ -108,6 +114,12 @@ internal static class CorrectionCommands
         command.SetAction(async (parse, ct) =>
         {
             using var host = CoreServices.Build(databasePath: parse.GetValue(db));
+            if (host.SqliteOnly("export-training") is { } sqliteOnly)
+            {
+                await Console.Error.WriteLineAsync(sqliteOnly);
+                return ExitCodes.BadInput;
+            }
+
             var store = host.Get<IArticleStore>();
             await store.MigrateAsync(ct);
             var review = new SqliteReviewStore(host.Get<IOptions<ThreatScorerOptions>>().Value.Store.SqlitePath, TimeProvider.System);

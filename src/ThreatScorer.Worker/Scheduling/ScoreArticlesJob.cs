@@ -28,12 +28,18 @@ public sealed class ScoreArticlesJob(ScoringJobRunner runner) : IJob
 /// and they share the work through claims. A replica never runs two scoring runs at once (a firing that finds
 /// this node busy returns at once); the claims, not Quartz, keep two replicas off the same article.
 /// </summary>
-public sealed class ClusteredScoreArticlesJob(ScoringJobRunner runner) : IJob
+public sealed class ClusteredScoreArticlesJob(ScoringJobRunner runner, ILogger<ClusteredScoreArticlesJob> logger) : IJob
 {
     public static readonly JobKey Key = new("score-articles-clustered", "threatscorer");
 
-    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        runner.RunAsync(cancellationToken);
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        logger.LogInformation("Clustered firing {FireTime} of {Trigger} taken by scheduler instance {Instance}",
+            context.ScheduledFireTimeUtc?.ToString("o", System.Globalization.CultureInfo.InvariantCulture) ?? "now",
+            context.Trigger.Key.ToString(), context.Scheduler.SchedulerInstanceId);
+        return runner.RunAsync(cancellationToken);
+    }
 }
 
 /// <summary>One scoring run with the configured settings; at most one at a time on this node.</summary>

@@ -52,6 +52,9 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
         var workers = Enumerable.Range(1, 3).Select(i => StartWorker($"replica-{i}")).ToList();
         try
         {
+            // The three Quartz schedulers form one cluster in the database.
+            await Wait.UntilAsync(async () => await QuartzInstancesAsync() == 3,
+                TimeSpan.FromMinutes(2), "three Quartz scheduler instances in qrtz_scheduler_state");
             await WaitUntilDrainedAsync(TimeSpan.FromMinutes(15), workers);
             var elapsed = clock.Elapsed;
             foreach (var worker in workers)
@@ -67,10 +70,18 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
 
             var figures = await FiguresAsync();
             var perWorker = await ScoredByAsync();
+
+            // Each firing of a trigger ran on exactly one replica (once per cluster), and every replica took some.
+            var firings = workers.SelectMany((w, i) => w.JsonLogs()
+                .Where(l => l.TryGetProperty("Message", out var m) && m.GetString()!.StartsWith("Clustered firing", StringComparison.Ordinal))
+                .Select(l => (Worker: i, Key: l.GetProperty("State").GetProperty("Trigger").GetString() + "@" + l.GetProperty("State").GetProperty("FireTime").GetString())))
+                .ToList();
+            Assert.Equal(firings.Count, firings.Select(f => f.Key).Distinct().Count());
+            Assert.Equal(3, firings.Select(f => f.Worker).Distinct().Count());
             ProofLog.Write(output, Invariant(
                 $"[scale-out] 3 workers, 1 PostgreSQL, {articles} articles: {figures.Scored} scored, {figures.Assessments} assessments ",
                 $"for {figures.DistinctAssessed} articles, {figures.SavedTwice} saved more than once, {figures.Pending} left, {figures.Failed} failed; ",
-                $"{elapsed.TotalSeconds:F0} s ({articles / elapsed.TotalSeconds:F0} articles/s); per worker: ",
+                $"{elapsed.TotalSeconds:F0} s ({articles / elapsed.TotalSeconds:F0} articles/s); {firings.Count} trigger firings, each on one replica only; per worker: ",
                 $"{string.Join(", ", perWorker.Select(p => $"{p.Key} {p.Value}"))}"));
 
             Assert.Equal(articles, figures.Scored);
@@ -241,6 +252,21 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
         return new Figures(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+    }
+
+    /// <summary>Scheduler instances checked in to the Quartz cluster (-1 before the first one created the tables).</summary>
+    private async Task<long> QuartzInstancesAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database!.ConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT CASE WHEN to_regclass('qrtz_scheduler_state') IS NULL THEN -1 ELSE 0 END;", connection);
+        if ((int)(await command.ExecuteScalarAsync())! < 0)
+        {
+            return -1;
+        }
+
+        await using var query = new NpgsqlCommand("SELECT COUNT(*) FROM qrtz_scheduler_state;", connection);
+        return Convert.ToInt64(await query.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 
     private async Task<Dictionary<string, long>> ScoredByAsync()
