@@ -41,6 +41,13 @@ public static class ReviewWebApp
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var web = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
+        if (string.Equals(builder.Configuration["ThreatScorer:Store:Provider"], "PostgreSql", StringComparison.OrdinalIgnoreCase))
+        {
+            // The review tables (corrections, alerts, the current-score index) live in SQLite only for now.
+            throw new Microsoft.Extensions.Options.OptionsValidationException("ThreatScorer:Store", typeof(WebOptions),
+                ["ThreatScorer:Store:Provider is PostgreSql, but the analyst UI reads SQLite; it is not on PostgreSQL yet (serve a SQLite file with --db)."]);
+        }
+
         builder.WebHost.UseUrls(web.Url);
         builder.Services.AddThreatScorerWeb(migrate);
         var app = builder.Build();

@@ -32,9 +32,9 @@ internal static class ServeCommand
                 args.Add($"--{WebOptions.SectionName}:ApiKey={key}");
             }
 
-            await using var app = ReviewWebApp.Build([.. args]);
             try
             {
+                await using var app = ReviewWebApp.Build([.. args]);
                 await app.StartAsync(ct);
                 await app.WaitForShutdownAsync(ct);
                 return ExitCodes.Ok;
