@@ -24,4 +24,13 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     CorrectionCommands.ExportTraining(),
 };
 
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    // Bad settings (appsettings, THREATSCORER__ variables, a models folder not found from here): every problem, by name.
+    await Console.Error.WriteLineAsync("error: invalid settings:\n  - " + string.Join("\n  - ", ex.Failures));
+    return ExitCodes.BadInput;
+}
