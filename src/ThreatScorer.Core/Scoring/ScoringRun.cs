@@ -124,7 +124,8 @@ public sealed class ScoringRun(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Not cancelled by shutdown: the failure must be recorded (a store outage is waited out, up to the limit).
+            // The write itself is never cancelled half-way; only the wait through a store outage stops at shutdown
+            // (the attempt is then not counted, and the claim returns when its lease runs out).
             await retry.RunAsync(
                 _ => store.RecordFailureAsync(article.Id, $"{ex.GetType().Name}: {ex.Message}", settings.MaxAttempts, settings.RetryDelay, CancellationToken.None),
                 "record a failure", cancellationToken);
