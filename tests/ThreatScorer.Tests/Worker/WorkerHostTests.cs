@@ -135,6 +135,31 @@ public sealed class WorkerHostTests : IDisposable
         Assert.Contains("ThreatScorer:Schedule:BatchSize", message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Start_OnPostgreSqlWithBadOrUnsupportedSettings_NamesEachOne()
+    {
+        var builder = ThreatScorerHost.CreateBuilder(
+        [
+            "--ThreatScorer:Store:Provider=PostgreSql",
+            "--ThreatScorer:Alerts:Enabled=true",
+            "--ThreatScorer:Web:Enabled=true",
+            "--ThreatScorer:Schedule:ClaimLease=00:00:00",
+            "--ThreatScorer:Schedule:RetryDelay=-00:00:01",
+            "--ThreatScorer:Schedule:RunOnce=true",
+            $"--ThreatScorer:Models:Root={RepoPaths.Models}",
+        ]);
+        using var host = builder.Build();
+
+        var error = Assert.ThrowsAny<Exception>(() => host.StartAsync().GetAwaiter().GetResult());
+
+        var message = error is AggregateException agg ? string.Join("\n", agg.InnerExceptions.Select(e => e.Message)) : error.Message;
+        Assert.Contains("ThreatScorer:Store:ConnectionString is empty", message, StringComparison.Ordinal);
+        Assert.Contains("ThreatScorer:Alerts:Enabled needs the Sqlite store", message, StringComparison.Ordinal);
+        Assert.Contains("ThreatScorer:Web:Enabled needs the Sqlite store", message, StringComparison.Ordinal);
+        Assert.Contains("ThreatScorer:Schedule:ClaimLease", message, StringComparison.Ordinal);
+        Assert.Contains("ThreatScorer:Schedule:RetryDelay", message, StringComparison.Ordinal);
+    }
+
     private HostApplicationBuilder BuildHost(string inbox) => ThreatScorerHost.CreateBuilder(
     [
         $"--ThreatScorer:Inbox:Folders:0={inbox}",
