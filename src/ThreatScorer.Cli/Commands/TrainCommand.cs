@@ -3,6 +3,7 @@ using System.Globalization;
 using ThreatScorer.Core.Models;
 using Spectre.Console;
 using ThreatScorer.Core.Training;
+using ThreatScorer.Encoders;
 
 namespace ThreatScorer.Cli.Commands;
 
@@ -11,7 +12,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "stance, sentiment, threat or interaction.", Required = true };
+        var task = new Option<string>("--task") { Description = "stance, sentiment, threat, interaction, or stance-teacher (the MiniLM teacher for distillation).", Required = true };
         var data = new Option<string[]>("--data") { Description = "Training JSONL files or folders (NewsMTSC format for stance/sentiment; seeds/training/threat for threat/interaction).", Required = true, AllowMultipleArgumentsPerToken = true };
         var dev = new Option<string[]>("--dev") { Description = "Dev JSONL files, each evaluated and reported.", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Random seed (same data + seed = same model file).", DefaultValueFactory = _ => 42 };
@@ -34,7 +35,8 @@ internal static class TrainCommand
             Core.Threat.ThreatHyperparameters? threatHp;
             try
             {
-                hp = Hyperparameters.Override(name, parse.GetValue(set) ?? []);
+                // The teacher takes the stance settings' names (only l2 applies to it).
+                hp = Hyperparameters.Override(name == StanceTeacher.TaskName ? ModelTasks.Stance : name, parse.GetValue(set) ?? []);
                 threatHp = Hyperparameters.OverrideThreat(name, parse.GetValue(set) ?? []);
             }
             catch (FormatException ex)
@@ -108,7 +110,15 @@ internal static class TrainCommand
                         bar.Description = Markup.Escape($"{request.Task}: {p.Message}");
                         bar.Increment(1);
                     });
-                    result = await ModelTraining.TrainAsync(request, TimeProvider.System, progress, ct);
+                    if (request.Task == StanceTeacher.TaskName)
+                    {
+                        using var encoder = new MiniLmEncoder();
+                        result = await new StanceTeacherTrainer(TimeProvider.System, encoder).TrainAsync(request, progress, ct);
+                    }
+                    else
+                    {
+                        result = await ModelTraining.TrainAsync(request, TimeProvider.System, progress, ct);
+                    }
                     bar.Value = bar.MaxValue;
                 });
             var inv = CultureInfo.InvariantCulture;
