@@ -6,6 +6,7 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     ScoreCommand.Create(),
     PredictCommand.Create(),
     TrainCommand.Create(),
+    DistillCommand.Create(),
     IngestCommand.Create(),
     RunCommand.Create(),
     ArticlesCommands.CreateList(),

@@ -24,9 +24,14 @@ internal static class TrainCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, e.g. --set markedWindowWords=12 --set l2=1 (see the model card for names).", AllowMultipleArgumentsPerToken = true };
+        var distill = new Option<string[]>("--distill-labels")
+        {
+            Description = "Stance: teacher labels by reference (from distill-label), joined with their text through --dataset (whitehouse, onestopenglish, newsmtsc) and added to the gold data; see --set distillWeight / distillMinConfidence.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("train", "Train a model from labelled data and write its version folder (model.zip, model card, metrics).")
         {
-            task, data, dev, seed, output, activate, datasets, set,
+            task, data, dev, seed, output, activate, datasets, set, distill,
         };
         command.SetAction((parse, ct) =>
         {
@@ -52,6 +57,7 @@ internal static class TrainCommand
                     Hyperparameters = hp,
                     ThreatHyperparameters = threatHp,
                     Datasets = Datasets(parse.GetValue(datasets) ?? []),
+                    DistillLabelFiles = parse.GetValue(distill) ?? [],
                 },
                 ct);
         });
@@ -71,6 +77,14 @@ internal static class TrainCommand
             map["cameo"] = "../shared/data/cameo-dev/cameo_train.tsv";
         }
 
+        foreach (var (name, path) in new[] { ("whitehouse", "../shared/data/whitehouse/statements.jsonl"), ("onestopenglish", "../shared/data/onestopenglish/articles.jsonl") })
+        {
+            if (File.Exists(path))
+            {
+                map[name] = path;
+            }
+        }
+
         foreach (var item in given)
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
@@ -85,7 +99,7 @@ internal static class TrainCommand
 
     private static async Task<int> RunAsync(TrainingRequest request, CancellationToken ct)
     {
-        foreach (var file in request.TrainFiles.Concat(request.DevFiles))
+        foreach (var file in request.TrainFiles.Concat(request.DevFiles).Concat(request.DistillLabelFiles))
         {
             if (!File.Exists(file) && !Directory.Exists(file))
             {
@@ -150,6 +164,11 @@ internal static class TrainCommand
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.ModelError;
+        }
+        catch (InvalidOperationException ex) when (request.DistillLabelFiles.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.BadInput;
         }
     }
 

@@ -57,6 +57,17 @@ public sealed record TextClassifierHyperparameters
 
     /// <summary>Weight examples inversely to their class frequency.</summary>
     public bool BalanceClasses { get; init; }
+
+    /// <summary>
+    /// Stance distillation: weight of each teacher-labelled example relative to a gold one (null when no teacher
+    /// labels are given; not written then, so models without distillation keep their fingerprints).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public float? DistillWeight { get; init; }
+
+    /// <summary>Stance distillation: teacher labels below this confidence are left out (null = keep all).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public float? DistillMinConfidence { get; init; }
 }
 
 /// <summary>What to train: task, data, seed and where to write the version folder.</summary>
@@ -92,6 +103,12 @@ public sealed record TrainingRequest(
 
     /// <summary>The actor gazetteer, for models that use actor features (threat, interaction).</summary>
     public string GazetteerPath { get; init; } = Path.Combine("models", "actors", "gazetteer.json");
+
+    /// <summary>
+    /// Teacher labels by reference (<see cref="DistillationPool"/> JSONL, from <c>threatscorer distill-label</c>),
+    /// joined with their text through <see cref="Datasets"/> and added to the gold examples (stance only).
+    /// </summary>
+    public IReadOnlyList<string> DistillLabelFiles { get; init; } = [];
 
     /// <summary>Skip the throughput measurement (it takes a few seconds).</summary>
     public bool MeasureThroughput { get; init; } = true;
