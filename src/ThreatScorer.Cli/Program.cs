@@ -7,6 +7,7 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     PredictCommand.Create(),
     TrainCommand.Create(),
     DistillCommand.Create(),
+    TiersCommand.Create(),
     IngestCommand.Create(),
     RunCommand.Create(),
     ArticlesCommands.CreateList(),

@@ -146,6 +146,10 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
             target ⊙ sentence (7 × 384), standardised, into LbfgsMaximumEntropy. The target is *not* masked: the encoder
             needs the name to find it. Not loaded by the worker.
 
+            Known failure: the sentence's tone leaks into the stance toward a protector — on the seed headline
+            "Russia vows to shield Tajikistan as threat of Taliban sponsored terrorism rises" it labels Russia negative
+            (score −0.24; the Taliban −0.35). Its labels carry that bias into a student, and it is not used as a tier.
+
 
             """);
         sb.Append(inv, $"- Date (UTC): {date.UtcDateTime:yyyy-MM-dd HH:mm:ss}; seed {request.Seed}; L2 = {l2}; fingerprint `{fingerprint}`\n");

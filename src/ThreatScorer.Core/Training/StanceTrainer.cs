@@ -54,10 +54,12 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             var resolved = await DistillationPool.ResolveAsync(labels, request.Datasets, cancellationToken);
             var weight = hp.DistillWeight ?? 1f;
             var minimum = hp.DistillMinConfidence ?? 0f;
-            return resolved
-                .Where(r => r.Label.Confidence >= minimum)
-                .Select(r => (r.Input, r.Label.Label, weight * r.Label.Confidence))
-                .ToList();
+            var kept = resolved.Where(r => r.Label.Confidence >= minimum);
+            return hp.DistillSoft == true
+                ? kept.SelectMany(r => PolarityLabels.All.Select((label, i) => (r.Input, label, weight * r.Label.Probabilities[i])))
+                    .Where(e => e.Item3 > 0)
+                    .ToList()
+                : kept.Select(r => (r.Input, r.Label.Label, weight * r.Label.Confidence)).ToList();
         }
 
         protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory));

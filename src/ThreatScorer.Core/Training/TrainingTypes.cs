@@ -65,6 +65,14 @@ public sealed record TextClassifierHyperparameters
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public float? DistillWeight { get; init; }
 
+    /// <summary>
+    /// Stance distillation with soft labels: each teacher-labelled mention becomes one example per class weighted by
+    /// the teacher's probability (so the log-loss is the cross-entropy with the teacher's distribution); otherwise
+    /// the hard label weighted by the teacher's confidence.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DistillSoft { get; init; }
+
     /// <summary>Stance distillation: teacher labels below this confidence are left out (null = keep all).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public float? DistillMinConfidence { get; init; }
