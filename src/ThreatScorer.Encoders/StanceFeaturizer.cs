@@ -3,7 +3,7 @@ using ThreatScorer.Core.Models;
 namespace ThreatScorer.Encoders;
 
 /// <summary>Turns stance inputs into pooled encoder vectors: aligned, sorted by length, encoded in batches.</summary>
-public sealed class StanceFeaturizer(MiniLmEncoder encoder, int batchSize = 32)
+public sealed class StanceFeaturizer(MiniLmEncoder encoder, bool maskTarget = false, int batchSize = 32)
 {
     /// <summary>One <see cref="TargetPooling.Length"/> vector per input, in input order.</summary>
     public float[][] Featurize(IReadOnlyList<StanceInput> inputs, IProgress<int>? progress, CancellationToken cancellationToken)
@@ -12,7 +12,7 @@ public sealed class StanceFeaturizer(MiniLmEncoder encoder, int batchSize = 32)
         var aligned = new TargetTokens[inputs.Count];
         for (var i = 0; i < inputs.Count; i++)
         {
-            aligned[i] = TargetAlignment.Align(encoder.Tokenizer, inputs[i].Sentence, inputs[i].From, inputs[i].To);
+            aligned[i] = TargetAlignment.Align(encoder.Tokenizer, inputs[i].Sentence, inputs[i].From, inputs[i].To, maskTarget);
         }
 
         // Sorting by length keeps padding (and so wasted encoder work) small: about 2× faster than input order.

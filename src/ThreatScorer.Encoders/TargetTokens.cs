@@ -24,7 +24,7 @@ public static class TargetAlignment
     /// Inputs longer than <see cref="MiniLmEncoder.MaxTokens"/> are clipped around the target.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The span is empty or not inside the sentence.</exception>
-    public static TargetTokens Align(BertTokenizer tokenizer, string sentence, int from, int to)
+    public static TargetTokens Align(BertTokenizer tokenizer, string sentence, int from, int to, bool maskTarget = false)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentNullException.ThrowIfNull(sentence);
@@ -34,7 +34,8 @@ public static class TargetAlignment
         }
 
         var left = Ids(tokenizer, sentence[..from]);
-        var mention = Ids(tokenizer, sentence[from..to]);
+        // Masked: a neutral stand-in, so the pooled target states carry no prior for the name.
+        var mention = Ids(tokenizer, maskTarget ? Placeholder : sentence[from..to]);
         var right = Ids(tokenizer, sentence[to..]);
         if (mention.Count == 0)
         {
@@ -74,6 +75,9 @@ public static class TargetAlignment
         ids[at] = tokenizer.SeparatorTokenId;
         return new TargetTokens(ids, start, end);
     }
+
+    /// <summary>What a masked target is replaced by.</summary>
+    public const string Placeholder = "someone";
 
     internal static string Clean(string text)
     {

@@ -40,8 +40,7 @@ internal static class TrainCommand
             Core.Threat.ThreatHyperparameters? threatHp;
             try
             {
-                // The teacher takes the stance settings' names (only l2 applies to it).
-                hp = Hyperparameters.Override(name == StanceTeacher.TaskName ? ModelTasks.Stance : name, parse.GetValue(set) ?? []);
+                hp = Hyperparameters.Override(name, parse.GetValue(set) ?? []);
                 threatHp = Hyperparameters.OverrideThreat(name, parse.GetValue(set) ?? []);
             }
             catch (FormatException ex)

@@ -23,6 +23,7 @@ public static class Hyperparameters
         {
             ModelTasks.Stance => TextClassifierHyperparameters.StanceDefault,
             ModelTasks.Sentiment => TextClassifierHyperparameters.SentimentDefault,
+            "stance-teacher" => TextClassifierHyperparameters.StanceTeacherDefault,
             _ => throw new FormatException($"--set is not supported for task '{task}'"),
         };
         return Apply(defaults, overrides);

@@ -22,6 +22,12 @@ public sealed record TextClassifierHyperparameters
         MaskTarget = true,
     };
 
+    /// <summary>
+    /// Stance-teacher defaults (only <see cref="L2"/> and <see cref="MaskTarget"/> apply): the MiniLM teacher sees the
+    /// target's name unless asked to mask it.
+    /// </summary>
+    public static TextClassifierHyperparameters StanceTeacherDefault { get; } = new() { Trainer = "lbfgs", L2 = 1500f, MaskTarget = false };
+
     /// <summary>Sentiment defaults: SDCA with char 4-grams was best on both dev files (LBFGS, 3-grams, weighting lower).</summary>
     public static TextClassifierHyperparameters SentimentDefault { get; } = new() { WindowWords = 0, CharNgramLength = 4 };
 
