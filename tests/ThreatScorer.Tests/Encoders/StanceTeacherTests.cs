@@ -8,16 +8,17 @@ namespace ThreatScorer.Tests.Encoders;
 /// <summary>The committed teacher (models/stance-teacher), loaded over the packaged encoder: runs on a clean clone.</summary>
 public sealed class StanceTeacherTests(EncoderFixture fixture, ITestOutputHelper output) : IClassFixture<EncoderFixture>
 {
-    private static string TeacherDirectory =>
-        Directory.GetDirectories(Path.Combine(RepoPaths.Models, StanceTeacher.TaskName)).Order(StringComparer.Ordinal).Last();
+    private static string TeacherDirectory(string version) => Path.Combine(RepoPaths.Models, StanceTeacher.TaskName, version);
 
     private static StanceInput Mention(string sentence, string target) =>
         new(sentence, sentence.IndexOf(target, StringComparison.Ordinal), sentence.IndexOf(target, StringComparison.Ordinal) + target.Length);
 
-    [Fact]
-    public void Teacher_ScoresClearCases_AndRanksTheThreatBelowItsProtector()
+    [Theory]
+    [InlineData("stance-teacher-20261128-47bf803a", true)]
+    [InlineData("stance-teacher-20261128-8b29d9d2", false)]
+    public void Teacher_ScoresClearCases_AndOnlyTheMaskedOneKeepsTheProtectorOffNegative(string version, bool masked)
     {
-        var teacher = StanceTeacher.Load(TeacherDirectory, fixture.Encoder);
+        var teacher = StanceTeacher.Load(TeacherDirectory(version), fixture.Encoder);
         const string seed = "Russia vows to shield Tajikistan as threat of Taliban sponsored terrorism rises";
         var inputs = new[]
         {
@@ -34,8 +35,8 @@ public sealed class StanceTeacherTests(EncoderFixture fixture, ITestOutputHelper
             output.WriteLine($"{inputs[i].Sentence[inputs[i].From..inputs[i].To]}: {predictions[i].Label} {predictions[i].PolarityScore:F2}");
         }
 
-        // Not asserted: the teacher labels Russia itself negative here (−0.24; the headline's threat tone leaks into
-        // the unmasked encoder), which is why it is not used as a scoring tier (docs/quality-experiments.md).
+        // Unmasked, the headline's threat tone leaks into the protector (Russia −0.24); masked it does not (+0.05).
+        Assert.Equal(masked, predictions[0].Label != PolarityLabels.Negative);
         Assert.True(predictions[1].PolarityScore < predictions[0].PolarityScore, "the Taliban must score below their target's protector");
         Assert.Equal(PolarityLabels.Negative, predictions[2].Label);
         Assert.NotEqual(PolarityLabels.Negative, predictions[3].Label);
