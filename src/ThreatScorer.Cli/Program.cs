@@ -6,6 +6,8 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     ScoreCommand.Create(),
     PredictCommand.Create(),
     TrainCommand.Create(),
+    DistillCommand.Create(),
+    TiersCommand.Create(),
     IngestCommand.Create(),
     RunCommand.Create(),
     ArticlesCommands.CreateList(),

@@ -3,6 +3,7 @@ using System.Globalization;
 using ThreatScorer.Core.Models;
 using Spectre.Console;
 using ThreatScorer.Core.Training;
+using ThreatScorer.Encoders;
 
 namespace ThreatScorer.Cli.Commands;
 
@@ -11,7 +12,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var task = new Option<string>("--task") { Description = "stance, sentiment, threat or interaction.", Required = true };
+        var task = new Option<string>("--task") { Description = "stance, sentiment, threat, interaction, or stance-teacher (the MiniLM teacher for distillation).", Required = true };
         var data = new Option<string[]>("--data") { Description = "Training JSONL files or folders (NewsMTSC format for stance/sentiment; seeds/training/threat for threat/interaction).", Required = true, AllowMultipleArgumentsPerToken = true };
         var dev = new Option<string[]>("--dev") { Description = "Dev JSONL files, each evaluated and reported.", AllowMultipleArgumentsPerToken = true };
         var seed = new Option<int>("--seed") { Description = "Random seed (same data + seed = same model file).", DefaultValueFactory = _ => 42 };
@@ -23,9 +24,14 @@ internal static class TrainCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, e.g. --set markedWindowWords=12 --set l2=1 (see the model card for names).", AllowMultipleArgumentsPerToken = true };
+        var distill = new Option<string[]>("--distill-labels")
+        {
+            Description = "Stance: teacher labels by reference (from distill-label), joined with their text through --dataset (whitehouse, onestopenglish, newsmtsc) and added to the gold data; see --set distillWeight / distillMinConfidence.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("train", "Train a model from labelled data and write its version folder (model.zip, model card, metrics).")
         {
-            task, data, dev, seed, output, activate, datasets, set,
+            task, data, dev, seed, output, activate, datasets, set, distill,
         };
         command.SetAction((parse, ct) =>
         {
@@ -50,6 +56,7 @@ internal static class TrainCommand
                     Hyperparameters = hp,
                     ThreatHyperparameters = threatHp,
                     Datasets = Datasets(parse.GetValue(datasets) ?? []),
+                    DistillLabelFiles = parse.GetValue(distill) ?? [],
                 },
                 ct);
         });
@@ -69,6 +76,14 @@ internal static class TrainCommand
             map["cameo"] = "../shared/data/cameo-dev/cameo_train.tsv";
         }
 
+        foreach (var (name, path) in new[] { ("whitehouse", "../shared/data/whitehouse/statements.jsonl"), ("onestopenglish", "../shared/data/onestopenglish/articles.jsonl") })
+        {
+            if (File.Exists(path))
+            {
+                map[name] = path;
+            }
+        }
+
         foreach (var item in given)
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
@@ -83,7 +98,7 @@ internal static class TrainCommand
 
     private static async Task<int> RunAsync(TrainingRequest request, CancellationToken ct)
     {
-        foreach (var file in request.TrainFiles.Concat(request.DevFiles))
+        foreach (var file in request.TrainFiles.Concat(request.DevFiles).Concat(request.DistillLabelFiles))
         {
             if (!File.Exists(file) && !Directory.Exists(file))
             {
@@ -108,7 +123,15 @@ internal static class TrainCommand
                         bar.Description = Markup.Escape($"{request.Task}: {p.Message}");
                         bar.Increment(1);
                     });
-                    result = await ModelTraining.TrainAsync(request, TimeProvider.System, progress, ct);
+                    if (request.Task == StanceTeacher.TaskName)
+                    {
+                        using var encoder = new MiniLmEncoder();
+                        result = await new StanceTeacherTrainer(TimeProvider.System, encoder).TrainAsync(request, progress, ct);
+                    }
+                    else
+                    {
+                        result = await ModelTraining.TrainAsync(request, TimeProvider.System, progress, ct);
+                    }
                     bar.Value = bar.MaxValue;
                 });
             var inv = CultureInfo.InvariantCulture;
@@ -140,6 +163,11 @@ internal static class TrainCommand
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.ModelError;
+        }
+        catch (InvalidOperationException ex) when (request.DistillLabelFiles.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return ExitCodes.BadInput;
         }
     }
 

@@ -23,6 +23,7 @@ public static class Hyperparameters
         {
             ModelTasks.Stance => TextClassifierHyperparameters.StanceDefault,
             ModelTasks.Sentiment => TextClassifierHyperparameters.SentimentDefault,
+            "stance-teacher" => TextClassifierHyperparameters.StanceTeacherDefault,
             _ => throw new FormatException($"--set is not supported for task '{task}'"),
         };
         return Apply(defaults, overrides);
@@ -50,8 +51,13 @@ public static class Hyperparameters
             }
 
             var name = item[..eq].Trim();
-            var key = node.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new FormatException($"--set {item}: unknown setting '{name}'; known: {string.Join(", ", node.Select(p => p.Key))}");
+            // Settings left out of the JSON while unset (null) are still settable.
+            var known = node.Select(p => p.Key)
+                .Concat(typeof(T).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            var key = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new FormatException($"--set {item}: unknown setting '{name}'; known: {string.Join(", ", known)}");
             var value = item[(eq + 1)..].Trim();
             node[key] = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
                 ? JsonValue.Create(number)

@@ -52,6 +52,11 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
 
     protected abstract string DescribeData(int trainExamples, int trainRecords);
 
+    /// <summary>Examples beyond the gold files (stance: teacher labels joined by reference); none by default.</summary>
+    protected virtual Task<List<(TInput Input, string Label, float Weight)>> ExtraExamplesAsync(
+        TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken) =>
+        System.Threading.Tasks.Task.FromResult(new List<(TInput Input, string Label, float Weight)>());
+
     public async Task<TrainingResult> TrainAsync(
         TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -99,6 +104,8 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             e.Label,
             hp.BalanceClasses ? (float)trainExamples.Count / (counts.Count * counts[e.Label]) : 1f,
             hp));
+        var extra = await ExtraExamplesAsync(request, hp, cancellationToken);
+        trainRows.AddRange(extra.Select(e => ToRow(e.Input, e.Label, e.Weight, hp)));
 
         var fingerprint = await FingerprintAsync(request, hp, cancellationToken);
         var version = ModelRegistry.VersionName(Task, started, fingerprint);
@@ -153,6 +160,16 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             }
 
             metrics["trainExamples"] = trainRows.Count;
+            if (request.DistillLabelFiles.Count > 0)
+            {
+                metrics["distillExamples"] = extra.Count;
+                metrics["distillLabelFiles"] = new JsonArray(request.DistillLabelFiles.Select(f => (JsonNode)new JsonObject
+                {
+                    ["name"] = Path.GetFileName(f),
+                    ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))),
+                }).ToArray());
+            }
+
             metrics["trainFiles"] = new JsonArray(request.TrainFiles.Select(f => (JsonNode)new JsonObject
             {
                 ["name"] = Path.GetFileName(f),
@@ -173,7 +190,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
 
             var card = ModelCard.Render(new ModelCard.Content(
                 Task, version, started, request.Seed, fingerprint, hp, DescribeTask(),
-                DescribeData(trainRows.Count, trainRecords.Count), request.TrainFiles, evaluations,
+                DescribeData(trainRows.Count, trainRecords.Count) + DescribeDistillation(request, extra.Count, hp), request.TrainFiles.Concat(request.DistillLabelFiles).ToList(), evaluations,
                 trainingTime, single, batch, modelBytes, MlNetVersion(),
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.CardFileName), card, cancellationToken);
@@ -193,6 +210,11 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             }
         }
     }
+
+    private static string DescribeDistillation(TrainingRequest request, int count, TextClassifierHyperparameters hp) =>
+        request.DistillLabelFiles.Count == 0
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $"\n\nDistillation: {count} more examples are a teacher's hard labels on unlabelled real sentences (stored by reference: dataset, id, offsets, sentence hash; joined with the text at training time), weight {hp.DistillWeight ?? 1f} each, {(hp.DistillSoft == true ? "soft: one example per class × the teacher's probability" : "hard: the teacher's label × its confidence")}, labels under confidence {hp.DistillMinConfidence ?? 0f} dropped. Label files: {string.Join(", ", request.DistillLabelFiles.Select(Path.GetFileName))}.");
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -252,7 +274,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
         TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in request.TrainFiles)
+        foreach (var file in request.TrainFiles.Concat(request.DistillLabelFiles))
         {
             sha.AppendData(await File.ReadAllBytesAsync(file, cancellationToken));
         }

@@ -37,6 +37,31 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             return row;
         }
 
+        protected override async Task<List<(StanceInput Input, string Label, float Weight)>> ExtraExamplesAsync(
+            TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken)
+        {
+            var labels = new List<PoolLabel>();
+            foreach (var file in request.DistillLabelFiles)
+            {
+                labels.AddRange(await DistillationPool.ReadLabelsAsync(file, cancellationToken));
+            }
+
+            if (labels.Count == 0)
+            {
+                return [];
+            }
+
+            var resolved = await DistillationPool.ResolveAsync(labels, request.Datasets, cancellationToken);
+            var weight = hp.DistillWeight ?? 1f;
+            var minimum = hp.DistillMinConfidence ?? 0f;
+            var kept = resolved.Where(r => r.Label.Confidence >= minimum);
+            return hp.DistillSoft == true
+                ? kept.SelectMany(r => PolarityLabels.All.Select((label, i) => (r.Input, label, weight * r.Label.Probabilities[i])))
+                    .Where(e => e.Item3 > 0)
+                    .ToList()
+                : kept.Select(r => (r.Input, r.Label.Label, weight * r.Label.Confidence)).ToList();
+        }
+
         protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory));
 
         protected override string DescribeTask() => """

