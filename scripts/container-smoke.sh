@@ -3,7 +3,8 @@
 #   1. build stand-in base images locally: a minimal Debian (debootstrap, cached as a tarball) plus this
 #      machine's .NET runtime (runtime image) or whole SDK (SDK image), with the official images' UID 1654 user;
 #   2. build the real Dockerfile with `buildah bud --isolation chroot --build-arg SDK_IMAGE=… RUNTIME_IMAGE=…`,
-#      restoring from this machine's NuGet package folder (mounted, read by the SDK stage; no registry needed);
+#      restoring from this machine's NuGet package folder (mounted, and the only restore source, so a package whose
+#      dependency asks for a version not served — SentenceTransformers → OnnxRuntime 1.30 — never reaches for a registry);
 #   3. run the image over a mounted /data holding the seed article in its inbox and check: the score lands in
 #      the mounted SQLite file, the worker ran as UID 1654, the logs are JSON with run and article ids, the
 #      HEALTHCHECK command exits 0 and /metrics answers; then SIGTERM stops it.
@@ -87,7 +88,7 @@ say "stand-in base images ready"
 build_started=$(date +%s)
 buildah bud --isolation chroot --format docker \
     --build-arg "SDK_IMAGE=$sdk_image" --build-arg "RUNTIME_IMAGE=$runtime_image" \
-    --build-arg "PUBLISH_ARGS=-p:NuGetAudit=false" --volume "$packages:/root/.nuget/packages" \
+    --build-arg "PUBLISH_ARGS=-p:NuGetAudit=false -p:RestoreSources=/root/.nuget/packages" --volume "$packages:/root/.nuget/packages" \
     -t "$app_image" . >"$cache/bud.log" 2>&1 || { tail -40 "$cache/bud.log"; fail "buildah bud"; }
 say "image built in $(( $(date +%s) - build_started ))s ($(buildah images --format '{{.Size}}' "$app_image"))"
 # buildah 1.28 prints lists as [a b c]; none of these arguments contain spaces.
