@@ -78,7 +78,7 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var found = await ScalarAsync(connection, null,
             "SELECT 1 FROM inbox_files WHERE path = @p AND size = @s AND modified_at = @m;",
-            cancellationToken, ("p", path), ("s", size), ("m", Utc(modifiedAt)));
+            cancellationToken, ("p", path), ("s", size), ("m", modifiedAt));
         return found is not null;
     }
 
@@ -88,7 +88,7 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
         await ExecuteAsync(connection, null, """
             INSERT INTO inbox_files (path, size, modified_at, read_at) VALUES (@p, @s, @m, @t)
             ON CONFLICT (path) DO UPDATE SET size = excluded.size, modified_at = excluded.modified_at, read_at = excluded.read_at;
-            """, cancellationToken, ("p", path), ("s", size), ("m", Utc(modifiedAt)), ("t", _time.GetUtcNow()));
+            """, cancellationToken, ("p", path), ("s", size), ("m", modifiedAt), ("t", _time.GetUtcNow()));
     }
 
     public async Task<(IngestOutcome Outcome, string ArticleId)> IngestAsync(RawArticle article, string normalizedTextHash, CancellationToken cancellationToken)
@@ -209,7 +209,7 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
             UPDATE articles SET status = 'scored', scored_at = @t, updated_at = @t, last_error = NULL, scored_by = @w,
                 claimed_by = NULL, lease_until = NULL, save_count = save_count + 1
             WHERE id = @a AND version = @v;
-            """, cancellationToken, ("a", assessment.ArticleId), ("v", assessment.ArticleVersion), ("t", Utc(assessment.ScoredAt)),
+            """, cancellationToken, ("a", assessment.ArticleId), ("v", assessment.ArticleVersion), ("t", assessment.ScoredAt),
             ("w", workerId));
         if (updated == 0)
         {
@@ -227,7 +227,7 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
                 sentiment_score, threat_level, threat_score, top_kind, assessment_json)
             VALUES (@a, @v, @m, @t, @sl, @ss, @tl, @ts, @tk, @json);
             """, cancellationToken, ("a", assessment.ArticleId), ("v", assessment.ArticleVersion), ("m", modelKey),
-            ("t", Utc(assessment.ScoredAt)), ("sl", assessment.Sentiment.Label), ("ss", (double)assessment.Sentiment.Score),
+            ("t", assessment.ScoredAt), ("sl", assessment.Sentiment.Label), ("ss", (double)assessment.Sentiment.Score),
             ("tl", assessment.Threat.Level), ("ts", (double)assessment.Threat.Score), ("tk", assessment.Threat.TopKind),
             ("json", AssessmentJson.Serialize(assessment)));
 
@@ -327,20 +327,9 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
     public async Task<IReadOnlyList<(StoredArticle Article, string ModelVersion)>> ListScoredSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        var articles = await QueryArticlesAsync(connection,
-            "SELECT * FROM articles WHERE status = 'scored' AND ingested_at >= @since ORDER BY ingested_at, id;",
-            cancellationToken, ("since", Utc(since)));
-        var result = new List<(StoredArticle, string)>(articles.Count);
-        foreach (var article in articles)
-        {
-            var key = await ScalarAsync(connection, null, """
-                SELECT model_version FROM assessments WHERE article_id = @id AND article_version = @v
-                ORDER BY scored_at DESC LIMIT 1;
-                """, cancellationToken, ("id", article.Id), ("v", article.Version)) as string;
-            result.Add((article, key ?? string.Empty));
-        }
-
-        return result;
+        await using var command = Command(connection, null, ArticleQueries.ScoredSinceWithLatestModel("@since"), ("since", since));
+        var rows = await StoredArticleRows.ReadAllAsync(command, ArticleQueries.LatestModelColumn, cancellationToken);
+        return [.. rows.Select(r => (r.Article, r.Extra ?? string.Empty))];
     }
 
     public async Task<IReadOnlyList<StoredArticle>> ListArticlesAsync(int limit, string? status, CancellationToken cancellationToken)
@@ -379,7 +368,7 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
             SELECT id, content_hash FROM articles
             WHERE source_path = @p AND source_line IS NOT DISTINCT FROM @l AND url IS NULL AND status <> 'rejected'
             ORDER BY updated_at DESC LIMIT 1 FOR UPDATE;
-            """, ("p", Clean(article.SourcePath)), ("l", (object?)article.SourceLine ?? DBNull.Value));
+            """, ("p", article.SourcePath), ("l", (object?)article.SourceLine ?? DBNull.Value));
         byLocation.Parameters["l"].NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer;
         await using var located = await byLocation.ExecuteReaderAsync(cancellationToken);
         return await located.ReadAsync(cancellationToken) ? (located.GetString(0), located.GetString(1)) : null;
@@ -389,7 +378,7 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
     [
         ("k", dedupeKey), ("h", contentHash), ("eid", article.ExternalId), ("title", article.Title),
         ("text", article.Text), ("url", article.Url), ("source", article.Source), ("lang", article.Language),
-        ("pub", article.PublishedAt is { } p ? Utc(p) : null), ("path", article.SourcePath),
+        ("pub", article.PublishedAt), ("path", article.SourcePath),
         ("line", article.SourceLine), ("now", _time.GetUtcNow()),
     ];
 
@@ -397,55 +386,13 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
         NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var command = Command(connection, null, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<StoredArticle>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new StoredArticle
-            {
-                Id = reader.GetString(reader.GetOrdinal("id")),
-                Version = reader.GetInt32(reader.GetOrdinal("version")),
-                DedupeKey = reader.GetString(reader.GetOrdinal("dedupe_key")),
-                ContentHash = reader.GetString(reader.GetOrdinal("content_hash")),
-                ExternalId = NullableString(reader, "external_id"),
-                Title = NullableString(reader, "title"),
-                Text = NullableString(reader, "text"),
-                Url = NullableString(reader, "url"),
-                Source = NullableString(reader, "source"),
-                Language = NullableString(reader, "language"),
-                PublishedAt = NullableTime(reader, "published_at"),
-                SourcePath = reader.GetString(reader.GetOrdinal("source_path")),
-                SourceLine = reader.IsDBNull(reader.GetOrdinal("source_line")) ? null : reader.GetInt32(reader.GetOrdinal("source_line")),
-                IngestedAt = NullableTime(reader, "ingested_at") ?? DateTimeOffset.MinValue,
-                Status = reader.GetString(reader.GetOrdinal("status")),
-                Reason = NullableString(reader, "reason") ?? NullableString(reader, "last_error"),
-                Attempts = reader.GetInt32(reader.GetOrdinal("attempts")),
-                ScoredAt = NullableTime(reader, "scored_at"),
-                ClaimedBy = NullableString(reader, "claimed_by"),
-                LeaseUntil = NullableTime(reader, "lease_until"),
-                ScoredBy = NullableString(reader, "scored_by"),
-                SaveCount = reader.GetInt32(reader.GetOrdinal("save_count")),
-            });
-        }
-
-        return rows;
+        return await StoredArticleRows.ReadAllAsync(command, cancellationToken);
     }
 
-    private static string? NullableString(NpgsqlDataReader reader, string column)
-    {
-        var ordinal = reader.GetOrdinal(column);
-        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-    }
-
-    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, string column)
-    {
-        var ordinal = reader.GetOrdinal(column);
-        return reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
-    }
-
-    private static DateTimeOffset Utc(DateTimeOffset time) => time.ToUniversalTime();
-
-    /// <summary>PostgreSQL text cannot hold U+0000: it is stored as U+FFFD (the content hash was taken before).</summary>
+    /// <summary>
+    /// Every parameter passes here: PostgreSQL text cannot hold U+0000, so it is stored as U+FFFD (the content hash
+    /// was taken before); times are sent as UTC (timestamptz wants offset 0).
+    /// </summary>
     private static object? Clean(object? value) => value switch
     {
         null => DBNull.Value,

@@ -302,20 +302,9 @@ public sealed class SqliteArticleStore : IArticleStore
     public async Task<IReadOnlyList<(StoredArticle Article, string ModelVersion)>> ListScoredSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var articles = await QueryArticlesAsync(connection,
-            "SELECT * FROM articles WHERE status = 'scored' AND ingested_at >= $since ORDER BY ingested_at, id;",
-            cancellationToken, ("$since", Format(since)));
-        var result = new List<(StoredArticle, string)>(articles.Count);
-        foreach (var article in articles)
-        {
-            var key = await ScalarAsync(connection, null, """
-                SELECT model_version FROM assessments WHERE article_id = $id AND article_version = $v
-                ORDER BY scored_at DESC LIMIT 1;
-                """, cancellationToken, ("$id", article.Id), ("$v", article.Version)) as string;
-            result.Add((article, key ?? string.Empty));
-        }
-
-        return result;
+        await using var command = Command(connection, null, ArticleQueries.ScoredSinceWithLatestModel("$since"), ("$since", Format(since)));
+        var rows = await StoredArticleRows.ReadAllAsync(command, ArticleQueries.LatestModelColumn, cancellationToken);
+        return [.. rows.Select(r => (r.Article, r.Extra ?? string.Empty))];
     }
 
     public async Task<IReadOnlyList<StoredArticle>> ListArticlesAsync(int limit, string? status, CancellationToken cancellationToken)
@@ -383,50 +372,8 @@ public sealed class SqliteArticleStore : IArticleStore
         SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         await using var command = Command(connection, null, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<StoredArticle>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            rows.Add(new StoredArticle
-            {
-                Id = reader.GetString(reader.GetOrdinal("id")),
-                Version = reader.GetInt32(reader.GetOrdinal("version")),
-                DedupeKey = reader.GetString(reader.GetOrdinal("dedupe_key")),
-                ContentHash = reader.GetString(reader.GetOrdinal("content_hash")),
-                ExternalId = NullableString(reader, "external_id"),
-                Title = NullableString(reader, "title"),
-                Text = NullableString(reader, "text"),
-                Url = NullableString(reader, "url"),
-                Source = NullableString(reader, "source"),
-                Language = NullableString(reader, "language"),
-                PublishedAt = NullableTime(reader, "published_at"),
-                SourcePath = reader.GetString(reader.GetOrdinal("source_path")),
-                SourceLine = reader.IsDBNull(reader.GetOrdinal("source_line")) ? null : reader.GetInt32(reader.GetOrdinal("source_line")),
-                IngestedAt = NullableTime(reader, "ingested_at") ?? DateTimeOffset.MinValue,
-                Status = reader.GetString(reader.GetOrdinal("status")),
-                Reason = NullableString(reader, "reason") ?? NullableString(reader, "last_error"),
-                Attempts = reader.GetInt32(reader.GetOrdinal("attempts")),
-                ScoredAt = NullableTime(reader, "scored_at"),
-                ClaimedBy = NullableString(reader, "claimed_by"),
-                LeaseUntil = NullableTime(reader, "lease_until"),
-                ScoredBy = NullableString(reader, "scored_by"),
-                SaveCount = reader.GetInt32(reader.GetOrdinal("save_count")),
-            });
-        }
-
-        return rows;
+        return await StoredArticleRows.ReadAllAsync(command, cancellationToken);
     }
-
-    private static string? NullableString(SqliteDataReader reader, string column)
-    {
-        var ordinal = reader.GetOrdinal(column);
-        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-    }
-
-    private static DateTimeOffset? NullableTime(SqliteDataReader reader, string column) =>
-        NullableString(reader, column) is { } text
-            ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)
-            : null;
 
     private string Now() => Format(_time.GetUtcNow());
 
