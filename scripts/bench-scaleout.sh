@@ -27,7 +27,6 @@ dotnet build src/ThreatScorer.Worker -c Release -v quiet -nologo >/dev/null
 dotnet build src/ThreatScorer.Cli -c Release -v quiet -nologo >/dev/null
 worker=src/ThreatScorer.Worker/bin/Release/net10.0/ThreatScorer.Worker.dll
 cli=src/ThreatScorer.Cli/bin/Release/net10.0/threatscorer.dll
-[ -f "$cli" ] || cli=$(ls src/ThreatScorer.Cli/bin/Release/net10.0/*.Cli.dll 2>/dev/null | head -1)
 
 admin="$(bash scripts/postgres-test-server.sh start | tail -1)"
 psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql "host=127.0.0.1 port=$THREATSCORER_PG_PORT user=postgres dbname=postgres" -qAt -c "$1"; }

@@ -41,7 +41,8 @@ public static class ReviewWebApp
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var web = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
-        if (string.Equals(builder.Configuration["ThreatScorer:Store:Provider"], "PostgreSql", StringComparison.OrdinalIgnoreCase))
+        var store = builder.Configuration.GetSection($"{ThreatScorerOptions.SectionName}:Store").Get<StoreOptions>() ?? new StoreOptions();
+        if (store.IsPostgres)
         {
             // The review tables (corrections, alerts, the current-score index) live in SQLite only for now.
             throw new Microsoft.Extensions.Options.OptionsValidationException("ThreatScorer:Store", typeof(WebOptions),

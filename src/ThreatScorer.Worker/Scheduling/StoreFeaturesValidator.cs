@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Configuration;
 using ThreatScorer.Core.Feeds;
+using ThreatScorer.Web.Hosting;
 
 namespace ThreatScorer.Worker.Scheduling;
 
@@ -32,9 +33,9 @@ public sealed class StoreFeaturesValidator(IConfiguration configuration) : IVali
             problems.Add($"{FeedOptions.SectionName}:Sources needs the Sqlite store (feed watermarks are not on PostgreSQL yet).");
         }
 
-        if (configuration.GetValue<bool>("ThreatScorer:Web:Enabled"))
+        if (configuration.GetValue<bool>($"{WebOptions.SectionName}:Enabled"))
         {
-            problems.Add("ThreatScorer:Web:Enabled needs the Sqlite store (the analyst UI reads SQLite; it is not on PostgreSQL yet).");
+            problems.Add($"{WebOptions.SectionName}:Enabled needs the Sqlite store (the analyst UI reads SQLite; it is not on PostgreSQL yet).");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

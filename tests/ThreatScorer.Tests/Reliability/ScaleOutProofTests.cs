@@ -259,7 +259,7 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
     {
         await using var connection = new NpgsqlConnection(_database!.ConnectionString + ";Pooling=false");
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT CASE WHEN to_regclass('qrtz_scheduler_state') IS NULL THEN -1 ELSE 0 END;", connection);
+        await using var command = new NpgsqlCommand("SELECT CASE WHEN to_regclass('qrtz_scheduler_state') IS NULL THEN -1 ELSE 0 END;", connection);
         if ((int)(await command.ExecuteScalarAsync())! < 0)
         {
             return -1;
