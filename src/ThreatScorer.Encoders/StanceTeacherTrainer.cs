@@ -100,11 +100,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
             }
 
             metrics["trainExamples"] = train.Count;
-            metrics["trainFiles"] = new JsonArray(request.TrainFiles.Select(f => (JsonNode)new JsonObject
-            {
-                ["name"] = Path.GetFileName(f),
-                ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))),
-            }).ToArray());
+            metrics["trainFiles"] = TrainingFiles.Describe(request.TrainFiles);
             metrics["trainingSeconds"] = Math.Round(fitTime.TotalSeconds, 2);
             metrics["encodeSeconds"] = Math.Round(encodeSeconds, 2);
             metrics["batchPredictionsPerSecond"] = Math.Round(perSecond);

@@ -163,18 +163,10 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             if (request.DistillLabelFiles.Count > 0)
             {
                 metrics["distillExamples"] = extra.Count;
-                metrics["distillLabelFiles"] = new JsonArray(request.DistillLabelFiles.Select(f => (JsonNode)new JsonObject
-                {
-                    ["name"] = Path.GetFileName(f),
-                    ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))),
-                }).ToArray());
+                metrics["distillLabelFiles"] = TrainingFiles.Describe(request.DistillLabelFiles);
             }
 
-            metrics["trainFiles"] = new JsonArray(request.TrainFiles.Select(f => (JsonNode)new JsonObject
-            {
-                ["name"] = Path.GetFileName(f),
-                ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f))),
-            }).ToArray());
+            metrics["trainFiles"] = TrainingFiles.Describe(request.TrainFiles);
             metrics["trainingSeconds"] = Math.Round(trainingTime.TotalSeconds, 2);
             metrics["singleThreadPredictionsPerSecond"] = Math.Round(single);
             metrics["batchPredictionsPerSecond"] = Math.Round(batch);
