@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 started=$(date +%s)
 say() { printf '[container-smoke +%ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
+# Any other command that stops the script (set -e) names itself.
+trap 'say "FAILED: line $LINENO exited $?: $BASH_COMMAND"' ERR
 
 cache=${THREATSCORER_CI_CACHE:-/var/cache/threatscorer-ci}
 mkdir -p "$cache"
@@ -43,8 +45,15 @@ app_image=localhost/threatscorer:smoke
 if [ ! -f "$rootfs" ]; then
     say "debootstrap a minimal Debian 12 (cached in $rootfs)"
     tmp=$(mktemp -d "$cache/rootfs.XXXXXX")
-    debootstrap --variant=minbase --include="$base_packages" bookworm "$tmp/root" http://deb.debian.org/debian >"$tmp/debootstrap.log" 2>&1 \
-        || { tail -20 "$tmp/debootstrap.log"; fail "debootstrap"; }
+    # The Debian mirror this machine's apt uses; a second try rides out a dropped connection.
+    mirror=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ' || true)
+    for attempt in 1 2; do
+        rm -rf "$tmp/root"
+        debootstrap --variant=minbase --include="$base_packages" bookworm "$tmp/root" "${mirror:-http://deb.debian.org/debian}" >"$tmp/debootstrap.log" 2>&1 && break
+        tail -20 "$tmp/debootstrap.log"
+        [ "$attempt" -eq 2 ] && fail "debootstrap from ${mirror:-http://deb.debian.org/debian}"
+        say "debootstrap failed (above); trying once more"
+    done
     rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"*
     tar -C "$tmp/root" -cf "$rootfs.part" . && mv "$rootfs.part" "$rootfs"
     rm -rf "$tmp"
@@ -86,10 +95,21 @@ say "stand-in base images ready"
 
 # 2. The real Dockerfile.
 build_started=$(date +%s)
-buildah bud --isolation chroot --format docker \
-    --build-arg "SDK_IMAGE=$sdk_image" --build-arg "RUNTIME_IMAGE=$runtime_image" \
-    --build-arg "PUBLISH_ARGS=-p:NuGetAudit=false -p:RestoreSources=/root/.nuget/packages" --volume "$packages:/root/.nuget/packages" \
-    -t "$app_image" . >"$cache/bud.log" 2>&1 || { tail -40 "$cache/bud.log"; fail "buildah bud"; }
+bud() {
+    buildah bud --isolation chroot --format docker \
+        --build-arg "SDK_IMAGE=$sdk_image" --build-arg "RUNTIME_IMAGE=$runtime_image" \
+        --build-arg "PUBLISH_ARGS=-p:NuGetAudit=false $1" --volume "$packages:/root/.nuget/packages" "${@:2}" \
+        -t "$app_image" . >"$cache/bud.log" 2>&1
+}
+if ! bud "-p:RestoreSources=/root/.nuget/packages"; then
+    # A package the host's restore did not fetch (say one only a linux-x64 restore asks for): let the registry
+    # serve it as well, after the mounted folder. The registry is reached through this machine's TLS set-up, so
+    # the build borrows the host's CA certificates (read-only) — the stand-in images only carry Debian's.
+    grep -E 'error|NU1[0-9]{3}' "$cache/bud.log" | sort -u | tail -15
+    say "the build from the mounted package folder alone failed (above); again with the registry as a second source"
+    bud "-p:RestoreAdditionalProjectSources=/root/.nuget/packages" --volume /etc/ssl/certs:/etc/ssl/certs:ro \
+        || { tail -40 "$cache/bud.log"; fail "buildah bud"; }
+fi
 say "image built in $(( $(date +%s) - build_started ))s ($(buildah images --format '{{.Size}}' "$app_image"))"
 # buildah 1.28 prints lists as [a b c]; none of these arguments contain spaces.
 words() { buildah inspect --type image --format "$1" "$app_image" | tr -d '[]'; }
@@ -136,7 +156,7 @@ worker=$!
 
 db=$work/data/threatscorer.db
 scored=0
-for _ in $(seq 1 240); do
+for _ in $(seq 1 480); do
     if [ -f "$db" ]; then
         scored=$(sqlite3 "file:$db?mode=ro" "select count(*) from assessments" 2>/dev/null || echo 0)
         [ "$scored" -ge 1 ] && break
@@ -144,14 +164,14 @@ for _ in $(seq 1 240); do
     kill -0 "$worker" 2>/dev/null || { cat "$work/worker.log"; fail "the worker exited before scoring"; }
     sleep 0.5
 done
-[ "$scored" -ge 1 ] || { tail -30 "$work/worker.log"; fail "no score in the mounted database after 120 s"; }
+[ "$scored" -ge 1 ] || { tail -30 "$work/worker.log"; fail "no score in the mounted database after 240 s"; }
 say "seed article scored $(( $(date +%s) - run_started ))s after start: $(sqlite3 "file:$db?mode=ro" "select article_id, threat_level, round(threat_score, 2) from assessments")"
 owner=$(stat -c %u "$db")
 [ "$owner" = "1654" ] || fail "the database was written by UID $owner, not 1654"
 grep -q '"RunId"' "$work/worker.log" && grep -q '"ArticleId"' "$work/worker.log" || { head -5 "$work/worker.log"; fail "no JSON logs with RunId/ArticleId scopes"; }
 
 health=""
-for _ in $(seq 1 20); do
+for _ in $(seq 1 40); do
     if health=$(buildah run --isolation chroot "$ctr" -- "${health_cmd[@]}" 2>&1); then break; fi
     health=FAIL:$health
     sleep 0.5
