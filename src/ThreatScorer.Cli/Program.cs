@@ -8,6 +8,7 @@ var root = new RootCommand("ThreatScorer: score news for threat framing and stan
     TrainCommand.Create(),
     DistillCommand.Create(),
     TiersCommand.Create(),
+    ProbeCommand.Create(),
     IngestCommand.Create(),
     RunCommand.Create(),
     ArticlesCommands.CreateList(),
