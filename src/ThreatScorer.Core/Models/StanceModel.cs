@@ -12,35 +12,55 @@ public sealed class StanceModel
 
     private readonly PooledPredictor<StanceRow> _predictor;
     private readonly StanceFeatures _features;
+    private readonly StanceTargetTypes? _types;
 
-    private StanceModel(PooledPredictor<StanceRow> predictor, StanceFeatures features)
+    private StanceModel(PooledPredictor<StanceRow> predictor, StanceFeatures features, StanceTargetTypes? types)
     {
         _predictor = predictor;
         _features = features;
+        _types = types;
     }
 
     /// <summary>The version folder name the model was trained as, e.g. <c>stance-20261128-1a2b3c4d</c>.</summary>
     public string Version => _predictor.Version;
 
-    /// <summary>Loads a model from a version directory (model.zip + metrics.json).</summary>
+    /// <summary>
+    /// Loads a model from a version directory (model.zip + metrics.json). A model trained with the target-type
+    /// feature types inputs that come without a type using <paramref name="types"/>, or else the gazetteer of the
+    /// models root the version folder sits in (<c>&lt;root&gt;/actors/gazetteer.json</c>).
+    /// </summary>
     /// <exception cref="ModelLoadException">The directory or a file is missing or corrupt; the message names the path.</exception>
-    public static StanceModel Load(string modelDirectory)
+    public static StanceModel Load(string modelDirectory, StanceTargetTypes? types = null)
     {
         var predictor = PooledPredictor<StanceRow>.Load(modelDirectory, ModelTasks.Stance);
-        return new StanceModel(predictor, new StanceFeatures(
+        var features = new StanceFeatures(
             Hyperparameter(predictor.Metadata, "windowWords")?.GetInt32() ?? DefaultWindowWords,
             Hyperparameter(predictor.Metadata, "markedWindowWords")?.GetInt32() ?? 0,
-            Hyperparameter(predictor.Metadata, "maskTarget")?.ValueKind == JsonValueKind.True));
+            Hyperparameter(predictor.Metadata, "maskTarget")?.ValueKind == JsonValueKind.True,
+            Hyperparameter(predictor.Metadata, "targetType")?.ValueKind == JsonValueKind.True);
+        if (features.TargetType && types is null)
+        {
+            types = StanceTargetTypes.Load(Path.Combine(Path.GetFullPath(modelDirectory), "..", "..", "actors", "gazetteer.json"));
+        }
+
+        return new StanceModel(predictor, features, features.TargetType ? types : null);
     }
 
     /// <summary>Loads the ACTIVE stance model under a models root (<c>models/stance/ACTIVE</c>).</summary>
     public static StanceModel LoadActive(string modelsRoot) =>
         Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Stance));
 
-    /// <summary>Predicts the stance toward <c>sentence[from..to)</c>.</summary>
+    /// <summary>Whether the model reads the target's actor type (<see cref="StanceInput.TargetType"/>).</summary>
+    public bool UsesTargetType => _features.TargetType;
+
+    /// <summary>Predicts the stance toward <c>sentence[from..to)</c> (actor type unknown).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The span is empty or not inside the sentence.</exception>
-    public ClassPrediction Predict(string sentence, int from, int to) =>
-        _predictor.Predict(TextFeatures.Stance(sentence, from, to, _features));
+    public ClassPrediction Predict(string sentence, int from, int to) => Predict(new StanceInput(sentence, from, to));
+
+    /// <summary>Predicts the stance toward one target mention.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The span is empty or not inside the sentence.</exception>
+    public ClassPrediction Predict(StanceInput input) =>
+        _predictor.Predict(TextFeatures.Stance(Typed(input), _features));
 
     /// <summary>Predicts many inputs with one batched transform; results are in input order.</summary>
     public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<StanceInput> inputs, CancellationToken cancellationToken)
@@ -49,11 +69,13 @@ public sealed class StanceModel
         var rows = new List<StanceRow>(inputs.Count);
         foreach (var input in inputs)
         {
-            rows.Add(TextFeatures.Stance(input.Sentence, input.From, input.To, _features));
+            rows.Add(TextFeatures.Stance(Typed(input), _features));
         }
 
         return _predictor.PredictBatch(rows, cancellationToken);
     }
+
+    private StanceInput Typed(StanceInput input) => _types is null ? input : _types.Annotate(input);
 
     private static JsonElement? Hyperparameter(JsonElement metadata, string name) =>
         metadata.TryGetProperty("hyperparameters", out var hp)

@@ -46,7 +46,8 @@ internal sealed class ScoreRow
 /// Replace the target's words by a placeholder, so the model judges how the sentence treats the target rather
 /// than learning a prior for each name (which made "Russia" negative whatever the sentence said).
 /// </param>
-internal sealed record StanceFeatures(int WindowWords, int MarkedWindowWords, bool MaskTarget);
+/// <param name="TargetType">Add the target's actor type as a token to the mention column.</param>
+internal sealed record StanceFeatures(int WindowWords, int MarkedWindowWords, bool MaskTarget, bool TargetType = false);
 
 /// <summary>Turns raw inputs into rows; shared by training and prediction so both see the same features.</summary>
 internal static class TextFeatures
@@ -57,6 +58,23 @@ internal static class TextFeatures
 
     /// <summary>Stands in for the target's own words when <see cref="StanceFeatures.MaskTarget"/> is set.</summary>
     public const string TargetPlaceholder = "xxtarget";
+
+    public static StanceRow Stance(StanceInput input, StanceFeatures settings)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(settings);
+        var row = Stance(input.Sentence, input.From, input.To, settings);
+        if (settings.TargetType)
+        {
+            row.Mention = string.Concat(row.Mention, " ", TypeToken(input.TargetType));
+        }
+
+        return row;
+    }
+
+    /// <summary>The word the target-type feature adds, e.g. <c>xxtypearmedgroup</c>.</summary>
+    public static string TypeToken(Actors.ActorType? type) =>
+        "xxtype" + (type ?? Actors.ActorType.Unknown).ToString().ToLowerInvariant();
 
     public static StanceRow Stance(string sentence, int from, int to, StanceFeatures settings)
     {

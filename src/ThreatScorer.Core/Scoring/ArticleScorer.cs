@@ -104,7 +104,7 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModelProvider mode
 
         var inputs = mentions
             .Select(m => cleaned.Sentences[m.SentenceIndex] is var s
-                ? new StanceInput(s.Text, m.Start - s.Start, m.Start - s.Start + m.Length)
+                ? new StanceInput(s.Text, m.Start - s.Start, m.Start - s.Start + m.Length, m.Type)
                 : throw new InvalidOperationException("unreachable"))
             .ToList();
         var predictions = models.Stance.PredictBatch(inputs, cancellationToken);

@@ -5,17 +5,21 @@ namespace ThreatScorer.Core.Training;
 /// <summary>Trains the target-dependent stance model on NewsMTSC-format data.</summary>
 public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
 {
-    private readonly Core _core = new(timeProvider);
-
     /// <inheritdoc />
     public string Task => ModelTasks.Stance;
 
     /// <inheritdoc />
     public Task<TrainingResult> TrainAsync(
-        TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken) =>
-        _core.TrainAsync(request, progress, cancellationToken);
+        TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var types = (request.Hyperparameters ?? TextClassifierHyperparameters.StanceDefault).TargetType == true
+            ? StanceTargetTypes.Load(request.GazetteerPath, cacheSentences: true)
+            : null;
+        return new Core(timeProvider, types).TrainAsync(request, progress, cancellationToken);
+    }
 
-    private sealed class Core(TimeProvider timeProvider) : PolarityTrainer<StanceInput, StanceRow>(timeProvider)
+    private sealed class Core(TimeProvider timeProvider, StanceTargetTypes? types) : PolarityTrainer<StanceInput, StanceRow>(timeProvider)
     {
         public override string Task => ModelTasks.Stance;
 
@@ -27,11 +31,13 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
                 : [("Marked", true), ("Mention", true)];
 
         protected override List<(StanceInput Input, string Label)> SelectExamples(IReadOnlyList<NewsMtscRecord> records) =>
-            records.Select(r => (new StanceInput(r.Sentence, r.From, r.To), r.Label)).ToList();
+            records.Select(r => (Typed(new StanceInput(r.Sentence, r.From, r.To)), r.Label)).ToList();
+
+        private StanceInput Typed(StanceInput input) => types is null ? input : types.Annotate(input);
 
         protected override StanceRow ToRow(StanceInput input, string label, float weight, TextClassifierHyperparameters hp)
         {
-            var row = TextFeatures.Stance(input.Sentence, input.From, input.To, new StanceFeatures(hp.WindowWords, hp.MarkedWindowWords, hp.MaskTarget));
+            var row = TextFeatures.Stance(input, new StanceFeatures(hp.WindowWords, hp.MarkedWindowWords, hp.MaskTarget, hp.TargetType == true));
             row.Label = label;
             row.Weight = weight;
             return row;
@@ -56,13 +62,13 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             var minimum = hp.DistillMinConfidence ?? 0f;
             var kept = resolved.Where(r => r.Label.Confidence >= minimum);
             return hp.DistillSoft == true
-                ? kept.SelectMany(r => PolarityLabels.All.Select((label, i) => (r.Input, label, weight * r.Label.Probabilities[i])))
+                ? kept.SelectMany(r => PolarityLabels.All.Select((label, i) => (Typed(r.Input), label, weight * r.Label.Probabilities[i])))
                     .Where(e => e.Item3 > 0)
                     .ToList()
-                : kept.Select(r => (r.Input, r.Label.Label, weight * r.Label.Confidence)).ToList();
+                : kept.Select(r => (Typed(r.Input), r.Label.Label, weight * r.Label.Confidence)).ToList();
         }
 
-        protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory));
+        protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory, types));
 
         protected override string DescribeTask() => """
             Target-dependent stance: the polarity of a sentence toward one mention in it (an actor, given by char offsets

@@ -84,6 +84,14 @@ public sealed record TextClassifierHyperparameters
     /// <summary>Stance distillation: teacher labels below this confidence are left out (null = keep all).</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public float? DistillMinConfidence { get; init; }
+
+    /// <summary>
+    /// Stance only: give the model the target's actor type (state, IGO, armed group, person, …, from the gazetteer)
+    /// as a token beside the masked target — a prior per kind of actor rather than per name (null/false = off; not
+    /// written when unset, so older models keep their fingerprints).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public bool? TargetType { get; init; }
 }
 
 /// <summary>What to train: task, data, seed and where to write the version folder.</summary>
