@@ -37,3 +37,9 @@ catch (Microsoft.Extensions.Options.OptionsValidationException ex)
     await Console.Error.WriteLineAsync("error: invalid settings:\n  - " + string.Join("\n  - ", ex.Failures));
     return ExitCodes.BadInput;
 }
+catch (Exception ex) when (ex is not OutOfMemoryException)
+{
+    // What System.CommandLine's default handler would print (the default is off so the case above can be caught).
+    await Console.Error.WriteLineAsync($"error: unexpected failure: {ex}");
+    return 1;
+}
