@@ -83,6 +83,34 @@ public sealed class MiniLmEncoder : IDisposable
         return output;
     }
 
+    /// <summary>
+    /// Encodes every input in length-sorted batches (sorting keeps padding, and so wasted encoder work, small: about
+    /// 2× faster than input order) and pools each input's token states with <paramref name="pool"/>(input index,
+    /// states). Results are in input order; <paramref name="progress"/> gets the number done after each batch.
+    /// </summary>
+    public float[][] RunSorted(
+        IReadOnlyList<int[]> inputs, Func<int, float[], float[]> pool, int batchSize, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(pool);
+        var order = Enumerable.Range(0, inputs.Count).OrderBy(i => inputs[i].Length).ToArray();
+        var output = new float[inputs.Count][];
+        for (var start = 0; start < order.Length; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var slice = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+            var states = Run(slice.Select(i => inputs[i]).ToList());
+            for (var j = 0; j < slice.Length; j++)
+            {
+                output[slice[j]] = pool(slice[j], states[j]);
+            }
+
+            progress?.Report(start + slice.Length);
+        }
+
+        return output;
+    }
+
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 

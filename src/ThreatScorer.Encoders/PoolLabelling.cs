@@ -7,6 +7,8 @@ namespace ThreatScorer.Encoders;
 /// <summary>The teacher side of distillation: collect actor mentions from each pool dataset, sample, label.</summary>
 public static class PoolLabelling
 {
+    private const int ReportEvery = 2048;
+
     /// <summary>
     /// Collects the mentions of every dataset (name → JSONL file), takes a seeded sample of at most
     /// <paramref name="maxPerDataset"/> from each, and labels them with <paramref name="teacher"/>.
@@ -28,9 +30,17 @@ public static class PoolLabelling
             var all = await DistillationPool.CollectAsync(dataset, DistillationPool.ResolveFile(dataset, path), recognizer, cancellationToken);
             var sample = DistillationPool.Sample(all, maxPerDataset, seed);
             progress?.Report($"{dataset}: {all.Count} mentions found, labelling {sample.Count}");
+            var next = ReportEvery;
             var predictions = teacher.PredictBatch(
                 sample.ConvertAll(s => new StanceInput(s.Sentence, s.Mention.From, s.Mention.To)),
-                new Progress<int>(n => { if (n % 2048 < 32) { progress?.Report($"{dataset}: {n}/{sample.Count}"); } }),
+                new SynchronousProgress<int>(done =>
+                {
+                    if (done >= next)
+                    {
+                        progress?.Report($"{dataset}: {done}/{sample.Count}");
+                        next = done + ReportEvery;
+                    }
+                }),
                 cancellationToken);
             for (var i = 0; i < sample.Count; i++)
             {

@@ -1,7 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers;
+using ThreatScorer.Core.Actors;
 using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Threat;
 
 namespace ThreatScorer.Encoders;
 
@@ -29,20 +30,7 @@ public sealed class SentenceProbe(MiniLmEncoder encoder, int batchSize = 32)
             ids[i] = [encoder.Tokenizer.ClassificationTokenId, .. kept, encoder.Tokenizer.SeparatorTokenId];
         }
 
-        var order = Enumerable.Range(0, texts.Count).OrderBy(i => ids[i].Length).ToArray();
-        var output = new float[texts.Count][];
-        for (var start = 0; start < order.Length; start += batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var slice = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
-            var states = encoder.Run(slice.Select(i => ids[i]).ToList());
-            for (var j = 0; j < slice.Length; j++)
-            {
-                output[slice[j]] = Pool(states[j]);
-            }
-        }
-
-        return output;
+        return encoder.RunSorted(ids, (_, states) => Pool(states), batchSize, null, cancellationToken);
     }
 
     /// <summary>Mean and max over the token rows of a row-major [tokens × 384] array.</summary>
@@ -78,18 +66,7 @@ public sealed class SentenceProbe(MiniLmEncoder encoder, int batchSize = 32)
         ArgumentNullException.ThrowIfNull(features);
         ArgumentNullException.ThrowIfNull(targets);
         ArgumentNullException.ThrowIfNull(labels);
-        var data = ml.Data.LoadFromEnumerable(features.Select((f, i) => new Row { Features = f, Label = targets[i] }));
-        var keys = ml.Data.LoadFromEnumerable(labels.Select(l => new LabelOnly { Label = l }));
-        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label", "Label", keyData: keys)
-            .Append(ml.Transforms.NormalizeMeanVariance("Features"))
-            .AppendCacheCheckpoint(ml)
-            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
-            {
-                L1Regularization = 0,
-                L2Regularization = l2,
-                NumberOfThreads = 1,
-            }));
-        return pipeline.Fit(data);
+        return DenseHead.Fit(ml, features.Select((f, i) => new Row { Features = f, Label = targets[i] }), labels, l2);
     }
 
     /// <summary>Class probabilities per row, in the label order the head was fitted with.</summary>
@@ -97,8 +74,7 @@ public sealed class SentenceProbe(MiniLmEncoder encoder, int batchSize = 32)
     {
         ArgumentNullException.ThrowIfNull(ml);
         ArgumentNullException.ThrowIfNull(head);
-        var data = ml.Data.LoadFromEnumerable(features.Select(f => new Row { Features = f }));
-        return head.Transform(data).GetColumn<float[]>("Score").ToList();
+        return DenseHead.Score(ml, head, features.Select(f => new Row { Features = f }));
     }
 
     /// <summary>The most probable label of each probability row.</summary>
@@ -125,6 +101,31 @@ public sealed class SentenceProbe(MiniLmEncoder encoder, int batchSize = 32)
         return a.Select((row, i) => row.Select((v, k) => (weightOfA * v) + ((1 - weightOfA) * b[i][k])).ToArray()).ToList();
     }
 
+    /// <summary>
+    /// The active n-gram model of <paramref name="task"/> (threat: the four levels; interaction: the five classes) as
+    /// a function from texts to class-probability rows, loaded once; texts get actor tags as in scoring.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The model or the gazetteer cannot be loaded.</exception>
+    public static Func<IReadOnlyList<string>, List<float[]>> ActiveNGramModel(string task, string modelsRoot, CancellationToken cancellationToken)
+    {
+        var gazetteer = Path.Combine(modelsRoot, Core.Scoring.ScoringModels.GazetteerRelativePath);
+        ActorRecognizer? Recognizer(bool usesActors) => usesActors ? new ActorRecognizer(Gazetteer.Load(gazetteer)) : null;
+        List<ThreatInput> Inputs(ActorRecognizer? recognizer, IReadOnlyList<string> texts) =>
+            texts.Select(t => new ThreatInput(t, ThreatFeatures.ActorTags(recognizer, t))).ToList();
+        if (task == ModelTasks.Interaction)
+        {
+            var interaction = InteractionModel.LoadActive(modelsRoot);
+            var recognizer = Recognizer(interaction.UsesActorFeatures);
+            return texts => AsRows(interaction.PredictBatch(Inputs(recognizer, texts), cancellationToken), ThreatLabels.Interactions);
+        }
+
+        var threat = ThreatModel.LoadActive(modelsRoot);
+        var threatRecognizer = Recognizer(threat.UsesActorFeatures);
+        return texts => AsRows(
+            threat.PredictBatch(Inputs(threatRecognizer, texts), cancellationToken).Select(p => new ClassPrediction(p.Level, p.Levels)),
+            ThreatLabels.Levels);
+    }
+
     /// <summary>A model's class probabilities as rows in <paramref name="labels"/>' order.</summary>
     public static List<float[]> AsRows(IEnumerable<ClassPrediction> predictions, IReadOnlyList<string> labels) =>
         predictions.Select(p => labels.Select(l => p.Probabilities.GetValueOrDefault(l)).ToArray()).ToList();
@@ -134,11 +135,6 @@ public sealed class SentenceProbe(MiniLmEncoder encoder, int batchSize = 32)
         [VectorType(Length)]
         public float[] Features { get; set; } = [];
 
-        public string Label { get; set; } = string.Empty;
-    }
-
-    private sealed class LabelOnly
-    {
         public string Label { get; set; } = string.Empty;
     }
 }

@@ -9,28 +9,8 @@ public sealed class StanceFeaturizer(MiniLmEncoder encoder, bool maskTarget = fa
     public float[][] Featurize(IReadOnlyList<StanceInput> inputs, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var aligned = new TargetTokens[inputs.Count];
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            aligned[i] = TargetAlignment.Align(encoder.Tokenizer, inputs[i].Sentence, inputs[i].From, inputs[i].To, maskTarget);
-        }
-
-        // Sorting by length keeps padding (and so wasted encoder work) small: about 2× faster than input order.
-        var order = Enumerable.Range(0, inputs.Count).OrderBy(i => aligned[i].Length).ToArray();
-        var output = new float[inputs.Count][];
-        for (var start = 0; start < order.Length; start += batchSize)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var slice = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
-            var states = encoder.Run(slice.Select(i => aligned[i].Ids).ToList());
-            for (var j = 0; j < slice.Length; j++)
-            {
-                output[slice[j]] = TargetPooling.Pool(states[j], aligned[slice[j]]);
-            }
-
-            progress?.Report(start + slice.Length);
-        }
-
-        return output;
+        var aligned = inputs.Select(i => TargetAlignment.Align(encoder.Tokenizer, i.Sentence, i.From, i.To, maskTarget)).ToArray();
+        return encoder.RunSorted(
+            aligned.Select(a => a.Ids).ToList(), (i, states) => TargetPooling.Pool(states, aligned[i]), batchSize, progress, cancellationToken);
     }
 }

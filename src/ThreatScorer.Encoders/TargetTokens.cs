@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.ML.Tokenizers;
+using ThreatScorer.Core.Models;
 
 namespace ThreatScorer.Encoders;
 
@@ -27,11 +28,7 @@ public static class TargetAlignment
     public static TargetTokens Align(BertTokenizer tokenizer, string sentence, int from, int to, bool maskTarget = false)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentNullException.ThrowIfNull(sentence);
-        if (from < 0 || to > sentence.Length || from >= to)
-        {
-            throw new ArgumentOutOfRangeException(nameof(from), $"The target span [{from}, {to}) is not inside the sentence of length {sentence.Length}.");
-        }
+        TextFeatures.ValidateSpan(sentence, from, to);
 
         var left = Ids(tokenizer, sentence[..from]);
         // Masked: a neutral stand-in, so the pooled target states carry no prior for the name.

@@ -31,8 +31,7 @@ internal static class DistillCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var map = TrainCommand.Datasets([]);
-            map.Clear();
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var item in parse.GetValue(pools)!)
             {
                 var eq = item.IndexOf('=', StringComparison.Ordinal);
@@ -52,7 +51,7 @@ internal static class DistillCommand
                 var recognizer = new ActorRecognizer(Gazetteer.Load(parse.GetValue(gazetteer)!));
                 var labels = await PoolLabelling.LabelAsync(
                     model, map, recognizer, parse.GetValue(max), parse.GetValue(seed),
-                    new SynchronousProgress(Console.WriteLine), ct);
+                    new SynchronousProgress<string>(Console.WriteLine), ct);
                 await DistillationPool.WriteLabelsAsync(parse.GetValue(output)!, labels, ct);
                 Console.WriteLine($"wrote {labels.Count} labels by {model.Version} to {parse.GetValue(output)}: "
                     + string.Join(", ", labels.GroupBy(l => l.Label).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}")));
@@ -63,17 +62,12 @@ internal static class DistillCommand
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 return ExitCodes.ModelError;
             }
-            catch (InputFormatException ex)
+            catch (Exception ex) when (ex is InputFormatException or DistillationDataException or FileNotFoundException or DirectoryNotFoundException)
             {
                 await Console.Error.WriteLineAsync($"error: {ex.Message}");
                 return ExitCodes.BadInput;
             }
         });
         return command;
-    }
-
-    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
-using ThreatScorer.Core.Actors;
 using ThreatScorer.Core.Models;
 using ThreatScorer.Core.Threat;
 using ThreatScorer.Core.Training;
@@ -67,14 +66,7 @@ internal static class ProbeCommand
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv, $"{name}: {train.Count} training examples; {string.Join(", ", evaluations.Select(e => $"{e.Name} {e.Texts.Count}"))}"));
 
-            var recognizer = new ActorRecognizer(Gazetteer.Load(Path.Combine(modelsRoot, "actors", "gazetteer.json")));
-            IReadOnlyList<float[]> NGram(List<string> texts)
-            {
-                var inputs = texts.ConvertAll(t => new ThreatInput(t, ThreatFeatures.ActorTags(recognizer, t)));
-                return interaction
-                    ? SentenceProbe.AsRows(InteractionModel.LoadActive(modelsRoot).PredictBatch(inputs, ct), labels)
-                    : ThreatModel.LoadActive(modelsRoot).PredictBatch(inputs, ct).Select(s => labels.Select(l => s.Levels.GetValueOrDefault(l)).ToArray()).ToList();
-            }
+            var nGram = SentenceProbe.ActiveNGramModel(name, modelsRoot, ct);
 
             using var encoder = new MiniLmEncoder();
             var probe = new SentenceProbe(encoder);
@@ -83,7 +75,7 @@ internal static class ProbeCommand
             var trainFeatures = probe.Embed(train.ConvertAll(e => e.Text), ct);
             Console.WriteLine(string.Create(inv, $"encoder: {train.Count / clock.Elapsed.TotalSeconds:F0} sentences/s (length-sorted batches of 32, 2 intra-op threads)"));
             var evalFeatures = evaluations.ConvertAll(e => probe.Embed(e.Texts, ct));
-            var ngram = evaluations.ConvertAll(e => NGram(e.Texts));
+            var ngram = evaluations.ConvertAll(e => nGram(e.Texts));
             for (var i = 0; i < evaluations.Count; i++)
             {
                 Console.WriteLine(string.Create(inv, $"  active n-gram model on {evaluations[i].Name}: macro-F1 {Evaluator.Evaluate(evaluations[i].Gold, SentenceProbe.Decide(ngram[i], labels), labels).MacroF1:F3}"));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Scoring;
 using ThreatScorer.Core.Training;
 using ThreatScorer.Encoders;
 
@@ -15,17 +16,21 @@ internal static class TiersCommand
 {
     public static Command Create()
     {
-        var student = new Option<string>("--student") { Description = "Stance model folder (or 'active').", DefaultValueFactory = _ => "active" };
+        var student = new Option<string>("--student") { Description = "Stance model folder (or 'active': the active one under --models).", DefaultValueFactory = _ => "active" };
+        var models = new Option<string>("--models") { Description = "Models root (for 'active' and the gazetteer).", DefaultValueFactory = _ => "models" };
         var teacher = new Option<string>("--teacher") { Description = "Stance-teacher version folder.", Required = true };
         var data = new Option<string[]>("--data") { Description = "NewsMTSC-format dev files.", Required = true, AllowMultipleArgumentsPerToken = true };
         var command = new Command("stance-tiers", "Measure two-tier stance (fast model everywhere, teacher on the least confident share): macro-F1 and predictions/s per share.")
         {
-            student, teacher, data,
+            student, teacher, data, models,
         };
         command.SetAction(async (parse, ct) =>
         {
             var studentDir = parse.GetValue(student)!;
-            var model = studentDir == "active" ? StanceModel.LoadActive("models") : StanceModel.Load(studentDir);
+            var modelsRoot = parse.GetValue(models)!;
+            var model = studentDir == "active"
+                ? StanceModel.LoadActive(modelsRoot)
+                : StanceModel.Load(studentDir, Path.Combine(modelsRoot, ScoringModels.GazetteerRelativePath));
             using var encoder = new MiniLmEncoder();
             var tutor = StanceTeacher.Load(parse.GetValue(teacher)!, encoder);
             double[] shares = [0, 0.026, 0.1, 0.25, 0.5, 1];
@@ -34,7 +39,7 @@ internal static class TiersCommand
             {
                 var records = await NewsMtscReader.ReadAsync(file, ct);
                 var inputs = records.Select(r => new StanceInput(r.Sentence, r.From, r.To)).ToList();
-                model.PredictBatch(inputs, ct);
+                model.PredictBatch(inputs.Take(64).ToList(), ct);
                 var clock = Stopwatch.StartNew();
                 var fast = model.PredictBatch(inputs, ct);
                 var fastRate = inputs.Count / clock.Elapsed.TotalSeconds;

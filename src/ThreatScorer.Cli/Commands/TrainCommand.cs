@@ -36,6 +36,12 @@ internal static class TrainCommand
         command.SetAction((parse, ct) =>
         {
             var name = parse.GetValue(task)!;
+            if (name != ModelTasks.Stance && parse.GetValue(distill) is { Length: > 0 })
+            {
+                Console.Error.WriteLine($"error: --distill-labels is for --task stance only (not {name})");
+                return Task.FromResult(ExitCodes.BadInput);
+            }
+
             TextClassifierHyperparameters? hp;
             Core.Threat.ThreatHyperparameters? threatHp;
             try
@@ -118,7 +124,7 @@ internal static class TrainCommand
                 .StartAsync(async context =>
                 {
                     var bar = context.AddTask($"training {request.Task}", maxValue: stages);
-                    var progress = new SynchronousProgress(p =>
+                    var progress = new SynchronousProgress<TrainingProgress>(p =>
                     {
                         bar.Description = Markup.Escape($"{request.Task}: {p.Message}");
                         bar.Increment(1);
@@ -164,16 +170,10 @@ internal static class TrainCommand
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.ModelError;
         }
-        catch (InvalidOperationException ex) when (request.DistillLabelFiles.Count > 0)
+        catch (DistillationDataException ex)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
-    }
-
-    // Progress<T> posts to the thread pool; the bar must move in order, on the caller's thread.
-    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
     }
 }

@@ -8,6 +8,9 @@ public static class ModelTasks
     public const string Threat = "threat";
     public const string Interaction = "interaction";
 
+    /// <summary>The MiniLM stance teacher (src/ThreatScorer.Encoders): trained and used for distillation, never scored with.</summary>
+    public const string StanceTeacher = "stance-teacher";
+
     /// <summary>Every task with a model implementation.</summary>
     public static IReadOnlyList<string> Known { get; } = [Stance, Sentiment, Threat, Interaction];
 }

@@ -12,9 +12,9 @@ public sealed class StanceModel
 
     private readonly PooledPredictor<StanceRow> _predictor;
     private readonly StanceFeatures _features;
-    private readonly StanceTargetTypes? _types;
+    private readonly Lazy<StanceTargetTypes>? _types;
 
-    private StanceModel(PooledPredictor<StanceRow> predictor, StanceFeatures features, StanceTargetTypes? types)
+    private StanceModel(PooledPredictor<StanceRow> predictor, StanceFeatures features, Lazy<StanceTargetTypes>? types)
     {
         _predictor = predictor;
         _features = features;
@@ -26,11 +26,12 @@ public sealed class StanceModel
 
     /// <summary>
     /// Loads a model from a version directory (model.zip + metrics.json). A model trained with the target-type
-    /// feature types inputs that come without a type using <paramref name="types"/>, or else the gazetteer of the
-    /// models root the version folder sits in (<c>&lt;root&gt;/actors/gazetteer.json</c>).
+    /// feature types inputs that come without a type with the gazetteer at <paramref name="gazetteerPath"/>, by
+    /// default the one of the models root the version folder sits in (<c>&lt;root&gt;/actors/gazetteer.json</c>),
+    /// loaded on the first such input (the scoring pipeline always gives the type, so it never loads it twice).
     /// </summary>
-    /// <exception cref="ModelLoadException">The directory or a file is missing or corrupt; the message names the path.</exception>
-    public static StanceModel Load(string modelDirectory, StanceTargetTypes? types = null)
+    /// <exception cref="ModelLoadException">The directory, a file or the gazetteer is missing or corrupt; the message names the path.</exception>
+    public static StanceModel Load(string modelDirectory, string? gazetteerPath = null)
     {
         var predictor = PooledPredictor<StanceRow>.Load(modelDirectory, ModelTasks.Stance);
         var features = new StanceFeatures(
@@ -38,20 +39,23 @@ public sealed class StanceModel
             Hyperparameter(predictor.Metadata, "markedWindowWords")?.GetInt32() ?? 0,
             Hyperparameter(predictor.Metadata, "maskTarget")?.ValueKind == JsonValueKind.True,
             Hyperparameter(predictor.Metadata, "targetType")?.ValueKind == JsonValueKind.True);
-        if (features.TargetType && types is null)
+        Lazy<StanceTargetTypes>? types = null;
+        if (features.TargetType)
         {
-            types = StanceTargetTypes.Load(Path.Combine(Path.GetFullPath(modelDirectory), "..", "..", "actors", "gazetteer.json"));
+            var path = gazetteerPath ?? Path.Combine(Path.GetFullPath(modelDirectory), "..", "..", Scoring.ScoringModels.GazetteerRelativePath);
+            StanceTargetTypes.EnsureExists(path);
+            types = new Lazy<StanceTargetTypes>(() => StanceTargetTypes.Load(path));
         }
 
-        return new StanceModel(predictor, features, features.TargetType ? types : null);
+        return new StanceModel(predictor, features, types);
     }
 
     /// <summary>Loads the ACTIVE stance model under a models root (<c>models/stance/ACTIVE</c>).</summary>
     public static StanceModel LoadActive(string modelsRoot) =>
-        Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Stance));
+        Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Stance), Path.Combine(modelsRoot, Scoring.ScoringModels.GazetteerRelativePath));
 
     /// <summary>Whether the model reads the target's actor type (<see cref="StanceInput.TargetType"/>).</summary>
-    public bool UsesTargetType => _features.TargetType;
+    internal bool UsesTargetType => _features.TargetType;
 
     /// <summary>Predicts the stance toward <c>sentence[from..to)</c> (actor type unknown).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The span is empty or not inside the sentence.</exception>
@@ -75,7 +79,8 @@ public sealed class StanceModel
         return _predictor.PredictBatch(rows, cancellationToken);
     }
 
-    private StanceInput Typed(StanceInput input) => _types is null ? input : _types.Annotate(input);
+    private StanceInput Typed(StanceInput input) =>
+        _types is null || input.TargetType is not null ? input : _types.Value.Annotate(input);
 
     private static JsonElement? Hyperparameter(JsonElement metadata, string name) =>
         metadata.TryGetProperty("hyperparameters", out var hp)

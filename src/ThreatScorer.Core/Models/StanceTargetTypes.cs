@@ -19,13 +19,20 @@ public sealed class StanceTargetTypes(ActorRecognizer recognizer, bool cacheSent
     /// <exception cref="ModelLoadException">The gazetteer file is missing.</exception>
     public static StanceTargetTypes Load(string gazetteerPath, bool cacheSentences = false)
     {
+        EnsureExists(gazetteerPath);
+        return new StanceTargetTypes(new ActorRecognizer(Gazetteer.Load(gazetteerPath)), cacheSentences);
+    }
+
+    /// <exception cref="ModelLoadException">The gazetteer file is missing.</exception>
+    internal static void EnsureExists(string gazetteerPath)
+    {
         ArgumentNullException.ThrowIfNull(gazetteerPath);
         if (!File.Exists(gazetteerPath))
         {
-            throw new ModelLoadException(Path.GetFullPath(gazetteerPath), "the gazetteer is needed for the stance target-type feature (run `threatscorer gazetteer build`)");
+            throw new ModelLoadException(
+                Path.GetFullPath(gazetteerPath),
+                "this stance model reads the target's actor type and needs the gazetteer, which is not there: keep the model under a models root with actors/gazetteer.json, or give the gazetteer's path (training and evaluation take it from the models root they are given)");
         }
-
-        return new StanceTargetTypes(new ActorRecognizer(Gazetteer.Load(gazetteerPath)), cacheSentences);
     }
 
     /// <summary>The input with <see cref="StanceInput.TargetType"/> set when it was not (Unknown when no recognised actor overlaps the span).</summary>

@@ -49,7 +49,7 @@ public sealed class ScoringModels
             throw new ModelLoadException(Path.GetFullPath(gazetteerPath), ex.Message, ex);
         }
 
-        var stance = StanceModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Stance));
+        var stance = StanceModel.LoadActive(modelsRoot);
         var sentiment = SentimentModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Sentiment));
         var threat = ThreatModel.LoadActive(modelsRoot);
         var interaction = InteractionModel.LoadActive(modelsRoot);

@@ -108,7 +108,7 @@ internal sealed class LabelKey
 }
 
 /// <summary>Turns text into the inputs of the threat models; shared by training and prediction.</summary>
-public static class ThreatFeatures
+internal static class ThreatFeatures
 {
     /// <summary>
     /// Actor-type tokens for a text: which kinds of actor it names, and the kind of the first one (usually the

@@ -20,7 +20,7 @@ namespace ThreatScorer.Core.Threat;
 /// </summary>
 public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IModelTrainer
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = ModelMetrics.Json;
 
     public string Task { get; } = task is ModelTasks.Threat or ModelTasks.Interaction
         ? task
@@ -88,16 +88,8 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
             }
 
             stopwatch.Stop();
-            var metrics = new JsonObject
-            {
-                ["task"] = Task,
-                ["version"] = version,
-                ["createdUtc"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                ["seed"] = request.Seed,
-                ["fingerprint"] = fingerprint,
-                ["hyperparameters"] = JsonSerializer.SerializeToNode(hp, Json),
-            };
-            await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics.ToJsonString(Json), cancellationToken);
+            var metrics = ModelMetrics.Header(Task, version, started, request.Seed, fingerprint, JsonSerializer.SerializeToNode(hp, Json));
+            await ModelMetrics.WriteAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
 
             progress?.Report(new TrainingProgress("evaluate", $"evaluating on {dev.Count} dev examples"));
             var report = new StringBuilder();
@@ -149,7 +141,7 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
                 ["Microsoft.ML"] = typeof(MLContext).Assembly.GetName().Version?.ToString(),
                 ["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
             };
-            await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics.ToJsonString(Json), cancellationToken);
+            await ModelMetrics.WriteAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
             await File.WriteAllTextAsync(
                 Path.Combine(staging, ModelRegistry.CardFileName),
                 Card(version, started, request, hp, fingerprint, corpus, train.Count, dev.Count, stopwatch.Elapsed, perSecond, modelBytes, report.ToString()),

@@ -157,7 +157,7 @@ public static class DistillationPool
     /// Joins labels with their text: each dataset named in <paramref name="datasets"/> (name → file) is read once;
     /// article datasets are cleaned again the same way, so the stored offsets find the same sentence.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A dataset is not given, an id is missing, or a sentence's hash differs.</exception>
+    /// <exception cref="DistillationDataException">A dataset is not given, an id is missing, or a sentence's hash differs.</exception>
     public static async Task<List<(StanceInput Input, PoolLabel Label)>> ResolveAsync(
         IReadOnlyList<PoolLabel> labels, IReadOnlyDictionary<string, string> datasets, CancellationToken cancellationToken)
     {
@@ -168,7 +168,7 @@ public static class DistillationPool
         {
             if (!datasets.TryGetValue(group.Key, out var path))
             {
-                throw new InvalidOperationException($"The distillation labels name dataset '{group.Key}'; give it with --dataset {group.Key}=PATH.");
+                throw new DistillationDataException($"The distillation labels name dataset '{group.Key}'; give it with --dataset {group.Key}=PATH.");
             }
 
             var texts = await TextsAsync(group.Key, ResolveFile(group.Key, path), group.Select(l => l.Mention.Id).ToHashSet(StringComparer.Ordinal), cancellationToken);
@@ -177,13 +177,13 @@ public static class DistillationPool
                 var m = label.Mention;
                 if (!texts.TryGetValue(m.Id, out var text) || m.SentenceStart + m.SentenceLength > text.Length)
                 {
-                    throw new InvalidOperationException($"{group.Key} item '{m.Id}' is missing or shorter than the stored offsets.");
+                    throw new DistillationDataException($"{group.Key} item '{m.Id}' ({path}) is missing or shorter than the stored offsets.");
                 }
 
                 var sentence = text.Substring(m.SentenceStart, m.SentenceLength);
                 if (Hash(sentence) != m.SentenceHash)
                 {
-                    throw new InvalidOperationException($"{group.Key} item '{m.Id}': the sentence at {m.SentenceStart} has changed (hash mismatch); relabel the pool.");
+                    throw new DistillationDataException($"{group.Key} item '{m.Id}' ({path}): the sentence at {m.SentenceStart} has changed (hash mismatch); relabel the pool.");
                 }
 
                 resolved.Add((new StanceInput(sentence, m.From, m.To), label));
@@ -208,7 +208,7 @@ public static class DistillationPool
         }
 
         return Directory.EnumerateFiles(path, "*.jsonl").Order(StringComparer.Ordinal).FirstOrDefault()
-            ?? throw new InvalidOperationException($"No .jsonl file in {path} for dataset '{dataset}'.");
+            ?? throw new DistillationDataException($"No .jsonl file in {path} for dataset '{dataset}'.");
     }
 
     internal static string Hash(string sentence) =>
@@ -244,19 +244,38 @@ public static class DistillationPool
 
     private static IEnumerable<(string Id, RawArticle Article)> ReadArticles(string path)
     {
+        var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
+            lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
             }
 
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            var id = root.GetProperty("id").ToString();
-            var title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-            var text = root.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() ?? string.Empty : string.Empty;
-            yield return (id, new RawArticle { Title = title, Text = text, SourcePath = path });
+            JsonDocument doc;
+            try
+            {
+                doc = JsonDocument.Parse(line);
+            }
+            catch (JsonException ex)
+            {
+                throw new InputFormatException(path, lineNumber, $"invalid JSON ({ex.Message})", ex);
+            }
+
+            using (doc)
+            {
+                var root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("id", out var idElement)
+                    || idElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number))
+                {
+                    throw new InputFormatException(path, lineNumber, "field \"id\": missing (an article JSONL line needs a string or number id)");
+                }
+
+                var title = root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                var text = root.TryGetProperty("text", out var x) && x.ValueKind == JsonValueKind.String ? x.GetString() ?? string.Empty : string.Empty;
+                yield return (idElement.ToString(), new RawArticle { Title = title, Text = text, SourcePath = path });
+            }
         }
     }
 

@@ -23,7 +23,7 @@ public static class Hyperparameters
         {
             ModelTasks.Stance => TextClassifierHyperparameters.StanceDefault,
             ModelTasks.Sentiment => TextClassifierHyperparameters.SentimentDefault,
-            "stance-teacher" => TextClassifierHyperparameters.StanceTeacherDefault,
+            ModelTasks.StanceTeacher => TextClassifierHyperparameters.StanceTeacherDefault,
             _ => throw new FormatException($"--set is not supported for task '{task}'"),
         };
         return Apply(defaults, overrides);
@@ -42,6 +42,12 @@ public static class Hyperparameters
     private static T Apply<T>(T defaults, IReadOnlyList<string> overrides)
     {
         var node = JsonSerializer.SerializeToNode(defaults, Json)!.AsObject();
+        // Settings left out of the JSON while unset (null) are still settable; static members (the defaults) are not settings.
+        var known = node.Select(p => p.Key)
+            .Concat(typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+                .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
         foreach (var item in overrides)
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
@@ -51,11 +57,6 @@ public static class Hyperparameters
             }
 
             var name = item[..eq].Trim();
-            // Settings left out of the JSON while unset (null) are still settable.
-            var known = node.Select(p => p.Key)
-                .Concat(typeof(T).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)))
-                .Distinct(StringComparer.Ordinal)
-                .ToList();
             var key = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
                 ?? throw new FormatException($"--set {item}: unknown setting '{name}'; known: {string.Join(", ", known)}");
             var value = item[(eq + 1)..].Trim();

@@ -129,16 +129,8 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             var modelBytes = new FileInfo(modelPath).Length;
 
             // metrics.json first with what the loader needs, so the saved model can be reloaded and evaluated.
-            var metrics = new JsonObject
-            {
-                ["task"] = Task,
-                ["version"] = version,
-                ["createdUtc"] = started.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                ["seed"] = request.Seed,
-                ["fingerprint"] = fingerprint,
-                ["hyperparameters"] = JsonSerializer.SerializeToNode(hp, JsonOptions),
-            };
-            await WriteJsonAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
+            var metrics = ModelMetrics.Header(Task, version, started, request.Seed, fingerprint, JsonSerializer.SerializeToNode(hp, JsonOptions));
+            await ModelMetrics.WriteAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
 
             progress?.Report(new TrainingProgress("evaluate", $"evaluating on {devSets.Count} dev file(s)"));
             var saved = LoadSaved(staging);
@@ -178,7 +170,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             };
             metrics["dev"] = new JsonObject(evaluations.Select(e =>
                 KeyValuePair.Create(e.File, JsonSerializer.SerializeToNode(e.Report, JsonOptions))));
-            await WriteJsonAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
+            await ModelMetrics.WriteAsync(Path.Combine(staging, ModelRegistry.MetricsFileName), metrics, cancellationToken);
 
             var card = ModelCard.Render(new ModelCard.Content(
                 Task, version, started, request.Seed, fingerprint, hp, DescribeTask(),
@@ -206,13 +198,9 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
     private static string DescribeDistillation(TrainingRequest request, int count, TextClassifierHyperparameters hp) =>
         request.DistillLabelFiles.Count == 0
             ? string.Empty
-            : string.Create(CultureInfo.InvariantCulture, $"\n\nDistillation: {count} more examples are a teacher's hard labels on unlabelled real sentences (stored by reference: dataset, id, offsets, sentence hash; joined with the text at training time), weight {hp.DistillWeight ?? 1f} each, {(hp.DistillSoft == true ? "soft: one example per class × the teacher's probability" : "hard: the teacher's label × its confidence")}, labels under confidence {hp.DistillMinConfidence ?? 0f} dropped. Label files: {string.Join(", ", request.DistillLabelFiles.Select(Path.GetFileName))}.");
+            : string.Create(CultureInfo.InvariantCulture, $"\n\nDistillation: {count} more examples come from a teacher's labels on {request.DistillLabelFiles.Count} label file(s) of unlabelled real sentences (stored by reference: dataset, id, offsets, sentence hash; joined with the text at training time), weight {hp.DistillWeight ?? 1f} each, {(hp.DistillSoft == true ? "soft: one example per class × the teacher's probability" : "hard: the teacher's label × its confidence")}, labels under confidence {hp.DistillMinConfidence ?? 0f} dropped. Label files: {string.Join(", ", request.DistillLabelFiles.Select(Path.GetFileName))}.");
 
-    internal static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-    };
+    internal static readonly JsonSerializerOptions JsonOptions = ModelMetrics.Json;
 
     private EstimatorChain<MulticlassPredictionTransformer<MaximumEntropyModelParameters>> BuildPipeline(MLContext ml, TextClassifierHyperparameters hp)
     {
@@ -305,9 +293,6 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
         var batch = rows.Count / stopwatch.Elapsed.TotalSeconds;
         return (single, batch);
     }
-
-    private static async Task WriteJsonAsync(string path, JsonObject json, CancellationToken cancellationToken) =>
-        await File.WriteAllTextAsync(path, json.ToJsonString(JsonOptions) + "\n", cancellationToken);
 
     internal static string MlNetVersion()
     {

@@ -16,10 +16,10 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
         var types = (request.Hyperparameters ?? TextClassifierHyperparameters.StanceDefault).TargetType == true
             ? StanceTargetTypes.Load(request.GazetteerPath, cacheSentences: true)
             : null;
-        return new Core(timeProvider, types).TrainAsync(request, progress, cancellationToken);
+        return new Core(timeProvider, types, request.GazetteerPath).TrainAsync(request, progress, cancellationToken);
     }
 
-    private sealed class Core(TimeProvider timeProvider, StanceTargetTypes? types) : PolarityTrainer<StanceInput, StanceRow>(timeProvider)
+    private sealed class Core(TimeProvider timeProvider, StanceTargetTypes? types, string gazetteerPath) : PolarityTrainer<StanceInput, StanceRow>(timeProvider)
     {
         public override string Task => ModelTasks.Stance;
 
@@ -68,7 +68,7 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
                 : kept.Select(r => (Typed(r.Input), r.Label.Label, weight * r.Label.Confidence)).ToList();
         }
 
-        protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory, types));
+        protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory, gazetteerPath));
 
         protected override string DescribeTask() => """
             Target-dependent stance: the polarity of a sentence toward one mention in it (an actor, given by char offsets
@@ -87,7 +87,7 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
 
         private sealed class Saved(StanceModel model) : IPredictorUnderTest
         {
-            public ClassPrediction Predict(StanceInput input) => model.Predict(input.Sentence, input.From, input.To);
+            public ClassPrediction Predict(StanceInput input) => model.Predict(input);
 
             public IReadOnlyList<ClassPrediction> PredictBatch(IReadOnlyList<StanceInput> inputs, CancellationToken cancellationToken) =>
                 model.PredictBatch(inputs, cancellationToken);

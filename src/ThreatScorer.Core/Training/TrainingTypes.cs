@@ -25,8 +25,10 @@ public sealed record TextClassifierHyperparameters
     /// <summary>
     /// Stance-teacher defaults (only <see cref="L2"/> and <see cref="MaskTarget"/> apply). Masked: with the name in
     /// front of it the encoder let a sentence's threat tone paint the protector negative ("Russia vows to shield
-    /// Tajikistan…" → Russia −0.24); masked it scores Russia +0.05 and the Taliban −0.56, at equal dev macro-F1
-    /// (0.744 / 0.697 masked, 0.725 / 0.726 not).
+    /// Tajikistan…" → Russia −0.24); masked it scores Russia +0.05 and the Taliban −0.56, with dev macro-F1
+    /// 0.744 / 0.697 masked against 0.725 / 0.726 not (rw better by 0.019, mt worse by 0.029). L2 is strong because
+    /// 2,688 dense features over 11k examples overfit: on NewsMTSC dev (rw / mt, unmasked) L2 1 → 0.609 / 0.617,
+    /// 10 → 0.670 / 0.653, 100 → 0.690 / 0.702, 400 → 0.715 / 0.720, 1500 → 0.725 / 0.726, 4000 → 0.723 / 0.729.
     /// </summary>
     public static TextClassifierHyperparameters StanceTeacherDefault { get; } = new() { Trainer = "lbfgs", L2 = 1500f, MaskTarget = true };
 

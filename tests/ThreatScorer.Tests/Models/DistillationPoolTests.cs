@@ -77,7 +77,7 @@ public sealed class DistillationPoolTests : IDisposable
         var labels = found.Select(f => new PoolLabel(f.Mention, PolarityLabels.Neutral, [0.1f, 0.8f, 0.1f])).ToList();
         var changed = _dir.Write("changed.jsonl", JsonSerializer.Serialize(new { id = "a-1", title = "Border", text = Statement.Replace("vows", "pledges", StringComparison.Ordinal) }) + "\n");
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var ex = await Assert.ThrowsAsync<DistillationDataException>(() =>
             DistillationPool.ResolveAsync(labels, new Dictionary<string, string> { ["whitehouse"] = changed }, CancellationToken.None));
 
         Assert.Contains("a-1", ex.Message, StringComparison.Ordinal);
@@ -89,7 +89,7 @@ public sealed class DistillationPoolTests : IDisposable
         var found = await DistillationPool.CollectAsync("whitehouse", Articles(), _actors, CancellationToken.None);
         var labels = found.Select(f => new PoolLabel(f.Mention, PolarityLabels.Neutral, [0.1f, 0.8f, 0.1f])).ToList();
 
-        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var ex = await Assert.ThrowsAsync<DistillationDataException>(() =>
             DistillationPool.ResolveAsync(labels, new Dictionary<string, string>(), CancellationToken.None));
 
         Assert.Contains("--dataset whitehouse=", ex.Message, StringComparison.Ordinal);

@@ -60,13 +60,17 @@ public sealed class StanceTargetTypeTests : IDisposable
     }
 
     [Fact]
-    public void Load_WithoutAGazetteerBesideTheModelsRoot_NamesTheGazetteer()
+    public void Load_WithoutAGazetteerBesideTheModelsRoot_NamesWhereItLooked_AndTakesAGivenPath()
     {
         var root = TrainTypeOnlyModel(out var version);
 
-        var error = Assert.Throws<ModelLoadException>(() => StanceModel.Load(Path.Combine(root, ModelTasks.Stance, version)));
+        var directory = Path.Combine(root, ModelTasks.Stance, version);
 
-        Assert.Contains("gazetteer.json", error.Message, StringComparison.Ordinal);
+        var error = Assert.Throws<ModelLoadException>(() => StanceModel.Load(directory));
+        var given = StanceModel.Load(directory, Gazetteer);
+
+        Assert.Contains(Path.Combine(root, "actors", "gazetteer.json"), error.Message, StringComparison.Ordinal);
+        Assert.Equal(PolarityLabels.Negative, Predict(given, "Hezbollah"));
     }
 
     [Fact]
