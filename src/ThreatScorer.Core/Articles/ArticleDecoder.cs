@@ -21,20 +21,7 @@ internal static class ArticleDecoder
             return false;
         }
 
-        if (BinaryFormat(bytes) is { } format)
-        {
-            reason = $"binary content: {format}, not text";
-            return false;
-        }
-
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00])
-            || bytes.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
-        {
-            reason = "UTF-32 text is not supported; save it as UTF-8";
-            return false;
-        }
-
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        if (IsUtf16Bom(bytes))
         {
             if (!TryDecodeUtf16(bytes, out text, out reason))
             {
@@ -43,17 +30,14 @@ internal static class ArticleDecoder
         }
         else
         {
-            var bomLength = bytes.StartsWith("\uFEFF"u8) ? 3 : 0;
-            var body = bytes[bomLength..];
-            var nul = body.IndexOf((byte)0);
-            if (nul >= 0)
+            reason = WhyNotUtf8Text(bytes);
+            if (reason is not null)
             {
-                reason = LooksLikeUtf16(body)
-                    ? "UTF-16 text without a byte-order mark is not supported; save it as UTF-8"
-                    : $"binary content: NUL byte at byte offset {nul + bomLength}";
                 return false;
             }
 
+            var bomLength = bytes.StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+            var body = bytes[bomLength..];
             var invalidAt = FindInvalidUtf8(body);
             if (invalidAt >= 0)
             {
@@ -66,6 +50,51 @@ internal static class ArticleDecoder
 
         return Check(text, what, out reason);
     }
+
+    /// <summary>The UTF-8 byte-order mark, which UTF-8 inputs may start with.</summary>
+    public static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// Why the head of an input (its first bytes, or all of them) is not UTF-8 text: a binary format's signature,
+    /// a UTF-32 or UTF-16 byte-order mark, or NUL bytes (named as UTF-16 without a byte-order mark when they fall
+    /// where UTF-16 puts them); null when it may be UTF-8. Invalid UTF-8 sequences are left to the caller, which
+    /// knows where its lines end. Whole files read UTF-16 with a byte-order mark and decode it before asking;
+    /// JSONL is UTF-8 only. The one place every format's encoding sniffing lives, so all name a file alike.
+    /// </summary>
+    public static string? WhyNotUtf8Text(ReadOnlySpan<byte> head)
+    {
+        if (BinaryFormat(head) is { } format)
+        {
+            return $"binary content: {format}, not text";
+        }
+
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]) || head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+        {
+            return "UTF-32 text is not supported; save it as UTF-8";
+        }
+
+        if (IsUtf16Bom(head))
+        {
+            return "UTF-16 text is not supported in JSONL; save it as UTF-8";
+        }
+
+        var bomLength = head.StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+        var body = head[bomLength..];
+        var nul = body.IndexOf((byte)0);
+        if (nul < 0)
+        {
+            return null;
+        }
+
+        return LooksLikeUtf16(body)
+            ? "UTF-16 text without a byte-order mark is not supported; save it as UTF-8"
+            : $"binary content: NUL byte at byte offset {nul + bomLength}";
+    }
+
+    /// <summary>A UTF-16 byte-order mark (either order) that is not the start of a UTF-32 little-endian one.</summary>
+    private static bool IsUtf16Bom(ReadOnlySpan<byte> bytes) =>
+        (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) && !bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]))
+        || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]);
 
     /// <summary>
     /// What a well-known binary format is called when <paramref name="bytes"/> start with its signature (an
@@ -182,21 +211,8 @@ internal static class ArticleDecoder
             return false;
         }
 
-        // Punctuation, numbers or symbols alone are no article; scoring them would store a meaningless score.
-        reason = HasLetter(text) ? null : $"no words: the {what} holds no letters";
-        return reason is null;
-    }
-
-    public static bool HasLetter(string text)
-    {
-        foreach (var c in text)
-        {
-            if (char.IsLetter(c))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        // Punctuation or numbers alone pass here: LanguageCheck rejects a text without letters in every format.
+        reason = null;
+        return true;
     }
 }

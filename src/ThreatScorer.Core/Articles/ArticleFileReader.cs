@@ -99,8 +99,11 @@ public sealed class ArticleFileReader
             info = finalFile;
         }
 
-        return info.Exists && info.Length == 0 ? Rejected(path, null, EmptyHash, "empty file") : null;
+        return info.Exists && info.Length == 0 ? Rejected(path, null, EmptyHash, SizeZeroReason) : null;
     }
+
+    /// <summary>Why an entry of size 0 is rejected: an empty file, a named pipe and a device look alike from outside.</summary>
+    private const string SizeZeroReason = "size 0: an empty file, pipe or device (not opened)";
 
     private static string EmptyHash { get; } = Convert.ToHexStringLower(SHA256.HashData([]));
 

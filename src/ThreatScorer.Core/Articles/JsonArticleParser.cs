@@ -72,11 +72,6 @@ internal static class JsonArticleParser
             return (null, $"field \"{textField}\": empty");
         }
 
-        if (!ArticleDecoder.HasLetter(text))
-        {
-            return (null, $"field \"{textField}\": no words (no letters)");
-        }
-
         if (!TryId(root, out var id, out var reason)
             || !TryString(root, "title", out var title, out reason)
             || !TryString(root, "url", out var url, out reason)

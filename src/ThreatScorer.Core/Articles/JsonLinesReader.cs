@@ -32,31 +32,18 @@ internal static class JsonLinesReader
                 if (first)
                 {
                     first = false;
-                    if (data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || data.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+                    // Not UTF-8 text at the start (a binary, UTF-16 or UTF-32 file named .jsonl): one rejection for
+                    // the file, not one per "line".
+                    if (ArticleDecoder.WhyNotUtf8Text(data) is { } notText)
                     {
                         Drain(stream, chunk, fileHash);
-                        results.Add(FileRejection(path, fileHash, "UTF-16 JSONL is not supported; save it as UTF-8"));
+                        results.Add(FileRejection(path, fileHash, notText));
                         return;
                     }
 
-                    if (ArticleDecoder.BinaryFormat(data) is { } format)
+                    if (data.StartsWith(ArticleDecoder.Utf8Bom))
                     {
-                        Drain(stream, chunk, fileHash);
-                        results.Add(FileRejection(path, fileHash, $"binary content: {format}, not text"));
-                        return;
-                    }
-
-                    // A NUL at the start means a binary file named .jsonl: one rejection, not one per "line".
-                    if (data.IndexOf((byte)0) >= 0)
-                    {
-                        Drain(stream, chunk, fileHash);
-                        results.Add(FileRejection(path, fileHash, "binary content: NUL bytes in a JSONL file"));
-                        return;
-                    }
-
-                    if (data.StartsWith("\uFEFF"u8))
-                    {
-                        data = data[3..];
+                        data = data[ArticleDecoder.Utf8Bom.Length..];
                     }
                 }
 

@@ -7,14 +7,20 @@ namespace ThreatScorer.Core.Cleaning;
 /// Whether a cleaned text is English enough for the English-only models. Two cheap signals: the share of letters
 /// in Latin script (Chinese, Arabic, Cyrillic… text is not), and for texts long enough to tell, the share of words
 /// that are the commonest English function words (French or German written in Latin script is not English either).
-/// A declared language other than English is taken at its word. Scoring such text would produce confident but
-/// meaningless "none" scores; it is rejected with the reason instead.
+/// A declared language other than English is taken at its word, and a text without a single letter (punctuation,
+/// numbers) is no article at all. Scoring such text would produce confident but meaningless "none" scores; it is
+/// rejected with the reason instead. Runs on every article: one pass over at most the first
+/// <see cref="MaxWords"/> words, without allocating.
 /// </summary>
 public static class LanguageCheck
 {
+    /// <summary>Words read at most: enough to tell the language, and a long article costs no more than a short one.</summary>
+    public const int MaxWords = 2_000;
+
     private const double MinLatinShare = 0.6;
     private const int MinWordsForStopwordTest = 40;
     private const double MinStopwordShare = 0.06;
+    private const string TrimmedPunctuation = "\"',.;:!?()“”‘’";
 
     private static readonly HashSet<string> EnglishFunctionWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -22,6 +28,32 @@ public static class LanguageCheck
         "he", "she", "they", "his", "her", "their", "be", "are", "were", "has", "have", "had", "not", "this", "said",
         "an", "or", "but", "will", "which", "who", "its", "after", "been",
     };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> FunctionWordLookup =
+        EnglishFunctionWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    private enum Script
+    {
+        Latin,
+        Greek,
+        Cyrillic,
+        Armenian,
+        Hebrew,
+        Arabic,
+        Indic,
+        Thai,
+        Georgian,
+        Hangul,
+        JapaneseKana,
+        Cjk,
+        Other,
+    }
+
+    private static readonly string[] ScriptNames =
+    [
+        "Latin", "Greek", "Cyrillic", "Armenian", "Hebrew", "Arabic", "Indic", "Thai", "Georgian", "Hangul",
+        "Japanese kana", "CJK", "another script",
+    ];
 
     /// <summary>Null when the text reads as English; otherwise why it does not.</summary>
     public static string? WhyNotEnglish(string text, string? declaredLanguage)
@@ -32,49 +64,84 @@ public static class LanguageCheck
             return $"not English: the article declares language '{declared}' (the models read English only)";
         }
 
-        int letters = 0, latin = 0;
-        var scripts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var rune in text.EnumerateRunes())
+        Span<int> scripts = stackalloc int[ScriptNames.Length];
+        int letters = 0, words = 0, functionWords = 0, tokens = 0;
+        var span = text.AsSpan();
+        var i = 0;
+        while (i < span.Length && tokens < MaxWords)
         {
-            if (!Rune.IsLetter(rune))
+            // One whitespace-separated token: its letters counted by script, then the token as a word.
+            if (char.IsWhiteSpace(span[i]))
             {
+                i++;
                 continue;
             }
 
-            letters++;
-            var script = Script(rune);
-            if (script == "Latin")
+            var start = i;
+            var tokenLetters = 0;
+            while (i < span.Length && !char.IsWhiteSpace(span[i]))
             {
-                latin++;
+                if (Rune.DecodeFromUtf16(span[i..], out var rune, out var consumed) == System.Buffers.OperationStatus.Done
+                    && Rune.IsLetter(rune))
+                {
+                    tokenLetters++;
+                    scripts[(int)ScriptOf(rune)]++;
+                }
+
+                i += Math.Max(consumed, 1);
             }
-            else
+
+            tokens++;
+            letters += tokenLetters;
+            if (tokenLetters > 0)
             {
-                scripts[script] = scripts.GetValueOrDefault(script) + 1;
+                // Trimming takes only punctuation, so a token with a letter stays a word.
+                words++;
+                functionWords += FunctionWordLookup.Contains(span[start..i].Trim(TrimmedPunctuation)) ? 1 : 0;
             }
         }
 
-        if (letters > 0 && latin < MinLatinShare * letters)
+        if (letters == 0 && !HasLetter(span[i..]))
         {
-            var main = scripts.OrderByDescending(s => s.Value).First();
+            return "no words: the text holds no letters";
+        }
+
+        if (letters > 0 && scripts[(int)Script.Latin] < MinLatinShare * letters)
+        {
+            var main = Script.Greek;
+            for (var s = Script.Greek; s <= Script.Other; s++)
+            {
+                main = scripts[(int)s] > scripts[(int)main] ? s : main;
+            }
+
             return string.Create(CultureInfo.InvariantCulture,
-                $"not English: {100.0 * main.Value / letters:F0}% of the letters are {main.Key} (the models read English only)");
+                $"not English: {100.0 * scripts[(int)main] / letters:F0}% of the letters are {ScriptNames[(int)main]} (the models read English only)");
         }
 
-        var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => w.Trim('"', '\'', ',', '.', ';', ':', '!', '?', '(', ')', '“', '”', '‘', '’'))
-            .Where(w => w.Length > 0 && w.Any(char.IsLetter))
-            .ToList();
-        if (words.Count >= MinWordsForStopwordTest)
+        if (words >= MinWordsForStopwordTest)
         {
-            var share = words.Count(EnglishFunctionWords.Contains) / (double)words.Count;
+            var share = functionWords / (double)words;
             if (share < MinStopwordShare)
             {
                 return string.Create(CultureInfo.InvariantCulture,
-                    $"not English: only {100 * share:F1}% of {words.Count} words are common English words such as \"the\" or \"and\" (the models read English only)");
+                    $"not English: only {100 * share:F1}% of {words} words are common English words such as \"the\" or \"and\" (the models read English only)");
             }
         }
 
         return null;
+    }
+
+    private static bool HasLetter(ReadOnlySpan<char> text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (Rune.IsLetter(rune))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsEnglishTag(string tag) =>
@@ -84,24 +151,24 @@ public static class LanguageCheck
         || tag.Equals("eng", StringComparison.OrdinalIgnoreCase)
         || tag.Equals("english", StringComparison.OrdinalIgnoreCase);
 
-    private static string Script(Rune rune) => rune.Value switch
+    private static Script ScriptOf(Rune rune) => rune.Value switch
     {
-        < 0x0250 => "Latin",
-        >= 0x1E00 and < 0x1F00 => "Latin", // Latin Extended Additional
-        >= 0x0370 and < 0x0400 => "Greek",
-        >= 0x0400 and < 0x0530 => "Cyrillic",
-        >= 0x0530 and < 0x0590 => "Armenian",
-        >= 0x0590 and < 0x0600 => "Hebrew",
-        >= 0x0600 and < 0x0780 => "Arabic",
-        >= 0x0900 and < 0x0E00 => "Indic",
-        >= 0x0E00 and < 0x0E80 => "Thai",
-        >= 0x10A0 and < 0x1100 => "Georgian",
-        >= 0x1100 and < 0x1200 => "Hangul",
-        >= 0x3040 and < 0x3100 => "Japanese kana",
-        >= 0x3400 and < 0xA000 => "CJK",
-        >= 0xAC00 and < 0xD7B0 => "Hangul",
-        >= 0xFB50 and < 0xFE00 => "Arabic",
-        >= 0xFF00 and < 0xFFF0 => "Latin", // full-width forms
-        _ => "another script",
+        < 0x0250 => Script.Latin,
+        >= 0x1E00 and < 0x1F00 => Script.Latin, // Latin Extended Additional
+        >= 0x0370 and < 0x0400 => Script.Greek,
+        >= 0x0400 and < 0x0530 => Script.Cyrillic,
+        >= 0x0530 and < 0x0590 => Script.Armenian,
+        >= 0x0590 and < 0x0600 => Script.Hebrew,
+        >= 0x0600 and < 0x0780 => Script.Arabic,
+        >= 0x0900 and < 0x0E00 => Script.Indic,
+        >= 0x0E00 and < 0x0E80 => Script.Thai,
+        >= 0x10A0 and < 0x1100 => Script.Georgian,
+        >= 0x1100 and < 0x1200 => Script.Hangul,
+        >= 0x3040 and < 0x3100 => Script.JapaneseKana,
+        >= 0x3400 and < 0xA000 => Script.Cjk,
+        >= 0xAC00 and < 0xD7B0 => Script.Hangul,
+        >= 0xFB50 and < 0xFE00 => Script.Arabic,
+        >= 0xFF00 and < 0xFFF0 => Script.Latin, // full-width forms
+        _ => Script.Other,
     };
 }

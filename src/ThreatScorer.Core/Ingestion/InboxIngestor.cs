@@ -100,8 +100,9 @@ public sealed class InboxIngestor(IArticleStore store, ArticleFileReader reader,
                         logger.LogInformation("Queued a new version of article {ArticleId} from {Location}", id, result.Location);
                         break;
                     default:
+                        // One line per duplicate at Debug: re-reading an appended JSONL file meets every old line again.
                         duplicates++;
-                        logger.LogInformation("Skipped {Location}: duplicate of article {ArticleId}", result.Location, id);
+                        logger.LogDebug("Skipped {Location}: duplicate of article {ArticleId}", result.Location, id);
                         break;
                 }
             }
@@ -114,6 +115,11 @@ public sealed class InboxIngestor(IArticleStore store, ArticleFileReader reader,
                     logger.LogWarning("Rejected {Location} ({ArticleId}): {Reason}", result.Location, id, result.RejectionReason);
                 }
             }
+        }
+
+        if (duplicates > 0)
+        {
+            logger.LogInformation("Skipped {Duplicates} duplicate(s) of stored articles in {Path}", duplicates, fullPath);
         }
 
         await store.MarkInboxFileReadAsync(fullPath, info.Length, modified, cancellationToken);

@@ -130,8 +130,8 @@ public sealed class ScoringRun(
                 _ => store.RecordFailureAsync(article.Id, $"{ex.GetType().Name}: {ex.Message}", settings.MaxAttempts, settings.RetryDelay, CancellationToken.None),
                 "record a failure", cancellationToken);
             metrics.RecordFailed();
-            logger.LogError(ex, "Scoring article {ArticleId} ({Source}) failed (attempt {Attempt} of {MaxAttempts})",
-                article.Id, article.SourcePath, article.Attempts + 1, settings.MaxAttempts);
+            logger.LogError(ex, "Scoring article {ArticleId} ({Location}) failed (attempt {Attempt} of {MaxAttempts})",
+                article.Id, Location(article), article.Attempts + 1, settings.MaxAttempts);
             return ArticleOutcome.Failed;
         }
 
@@ -139,7 +139,7 @@ public sealed class ScoringRun(
         {
             await retry.RunAsync(_ => store.MarkRejectedAsync(article.Id, result.RejectionReason!, CancellationToken.None), "record a rejection", cancellationToken);
             metrics.RecordRejected(1);
-            logger.LogWarning("Rejected article {ArticleId} ({Source}): {Reason}", article.Id, article.SourcePath, result.RejectionReason);
+            logger.LogWarning("Rejected article {ArticleId} ({Location}): {Reason}", article.Id, Location(article), result.RejectionReason);
             return ArticleOutcome.Rejected;
         }
 
@@ -163,6 +163,10 @@ public sealed class ScoringRun(
         var counts = await store.CountByStatusAsync(cancellationToken);
         metrics.RecordBacklog(counts.GetValueOrDefault(ArticleStatus.New));
     }
+
+    /// <summary>"path" or "path:line" (JSONL), as the inbox names an input in its own log lines.</summary>
+    private static string Location(StoredArticle article) =>
+        article.SourceLine is { } line ? $"{article.SourcePath}:{line}" : article.SourcePath;
 
     private static RawArticle ToRaw(StoredArticle article) => new()
     {

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using ThreatScorer.Core.Articles;
+using ThreatScorer.Core.Cleaning;
+using ThreatScorer.Tests.TestSupport;
 
 namespace ThreatScorer.Tests.Articles;
 
@@ -16,6 +18,11 @@ public sealed class ArticleFileReaderTests : IDisposable
         var results = _reader.Read(path, ArticleLimits.Default);
         return Assert.Single(results);
     }
+
+    private const string SizeZero = "size 0: an empty file, pipe or device (not opened)";
+
+    /// <summary>A hang guard, not a speed assertion: a read that blocks fails the test instead of hanging CI.</summary>
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(1);
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
@@ -281,10 +288,10 @@ public sealed class ArticleFileReaderTests : IDisposable
     [InlineData("a.txt")]
     [InlineData("a.json")]
     [InlineData("a.jsonl")]
-    public void Read_WhenFileIsEmpty_RejectsAsEmpty(string name)
+    public void Read_WhenFileIsEmpty_RejectsAsSizeZero(string name)
     {
         var result = ReadOne(_inbox.Write(name, []));
-        Assert.Equal("empty file", result.RejectionReason);
+        Assert.Equal(SizeZero, result.RejectionReason);
         Assert.Equal(Sha256([]), result.ContentHash);
     }
 
@@ -384,24 +391,24 @@ public sealed class ArticleFileReaderTests : IDisposable
     }
 
     [Fact]
-    public void Read_WhenPathIsANamedPipe_RejectsAsEmptyWithoutOpeningIt()
+    public async Task Read_WhenPathIsANamedPipe_RejectsAsSizeZeroWithoutOpeningIt()
     {
-        // Opening a FIFO for reading blocks until a writer comes; before the fix this test never returned.
+        // Opening a FIFO for reading blocks until a writer comes; before the fix this read never returned.
         var path = Path.Combine(_inbox.Directory, "pipe.txt");
-        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
-        {
-            mkfifo.WaitForExit();
-        }
+        Fifo.Make(path);
 
-        Assert.Equal("empty file", ReadOne(path).RejectionReason);
+        var result = await Task.Run(() => ReadOne(path)).WaitAsync(HangGuard);
+        Assert.Equal(SizeZero, result.RejectionReason);
     }
 
     [Fact]
-    public void Read_WhenLinkToEndlessDevice_RejectsWithoutReadingIt()
+    public async Task Read_WhenLinkToEndlessDevice_RejectsWithoutReadingIt()
     {
         var path = Path.Combine(_inbox.Directory, "zero.txt");
         File.CreateSymbolicLink(path, "/dev/zero");
-        Assert.Equal("empty file", ReadOne(path).RejectionReason);
+
+        var result = await Task.Run(() => ReadOne(path)).WaitAsync(HangGuard);
+        Assert.Equal(SizeZero, result.RejectionReason);
     }
 
     [Fact]
@@ -432,11 +439,35 @@ public sealed class ArticleFileReaderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("a.txt", "!!! ??? ... ,,,\n\n--- ***", "no words: the file holds no letters")]
-    [InlineData("a.txt", "12 345\n\n3.14 42", "no words: the file holds no letters")]
-    [InlineData("a.json", "{\"text\": \"42 17 -- 3.5\"}", "field \"text\": no words (no letters)")]
-    public void Read_WhenNoLetters_RejectsAsNoWords(string name, string content, string reason) =>
-        Assert.Equal(reason, ReadOne(_inbox.Write(name, content)).RejectionReason);
+    [InlineData("a.txt", "!!! ??? ... ,,,\n\n--- ***")]
+    [InlineData("a.txt", "12 345\n\n3.14 42")]
+    [InlineData("a.json", "{\"text\": \"42 17 -- 3.5\"}")]
+    [InlineData("a.jsonl", "{\"text\": \"Troops crossed the border.\"}\n{\"text\": \"42 17 -- 3.5\"}\n")]
+    [InlineData("a.html", "<html><body><article><p>42 17 -- 3.5</p><p>!!! ???</p></article></body></html>")]
+    public void Read_WhenNoLetters_ReadsIt_AndTheLanguageCheckRejectsItInEveryFormat(string name, string content)
+    {
+        // The rule lives in one place, after cleaning, for every format (feed pages included); the scorer stores
+        // the reason on the article's row, which names its file and line.
+        var article = _reader.Read(_inbox.Write(name, content), ArticleLimits.Default)[^1].Article;
+        Assert.NotNull(article);
+        var cleaned = new TextCleaner().Clean(article);
+        Assert.NotEmpty(cleaned.Sentences);
+        Assert.Equal("no words: the text holds no letters", LanguageCheck.WhyNotEnglish(cleaned.Text, article.Language));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE, 0x00, 0x00, 0x7B, 0x00, 0x00, 0x00, 0x7D, 0x00, 0x00, 0x00 }, "UTF-32 text is not supported; save it as UTF-8")]
+    [InlineData(new byte[] { 0xFF, 0xFE, 0x7B, 0x00, 0x7D, 0x00 }, "UTF-16 text is not supported in JSONL; save it as UTF-8")]
+    [InlineData(new byte[] { 0x7B, 0x00, 0x22, 0x00, 0x74, 0x00, 0x22, 0x00, 0x3A, 0x00, 0x31, 0x00, 0x7D, 0x00, 0x0A, 0x00 }, "UTF-16 text without a byte-order mark is not supported; save it as UTF-8")]
+    [InlineData(new byte[] { 0x7B, 0x7D, 0x0A, 0x00, 0x01, 0x02, 0x0A }, "binary content: NUL byte at byte offset 3")]
+    public void Read_WhenJsonlIsNotUtf8_RejectsTheFileNamingTheEncodingAsWholeFilesDo(byte[] bytes, string reason)
+    {
+        Assert.Equal(reason, ReadOne(_inbox.Write("a.jsonl", bytes)).RejectionReason);
+        if (!reason.StartsWith("UTF-16 text is not supported in JSONL", StringComparison.Ordinal))
+        {
+            Assert.Equal(reason, ReadOne(_inbox.Write("a.txt", bytes)).RejectionReason);
+        }
+    }
 
     [Fact]
     public void Read_WhenJsonStringHasLoneSurrogateEscape_RejectsNamingTheField()

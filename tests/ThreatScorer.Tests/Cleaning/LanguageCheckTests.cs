@@ -14,7 +14,34 @@ public sealed class LanguageCheckTests
     [Fact]
     public void ShortEnglishHeadline_IsEnglish_EvenWithoutFunctionWords()
     {
-        Assert.Null(LanguageCheck.WhyNotEnglish("Russia vows to shield Tajikistan", "en-GB"));
+        // No function word, no declared language: too short for the function-word test, Latin script passes.
+        Assert.Null(LanguageCheck.WhyNotEnglish("Russia vows support for Tajikistan", null));
+    }
+
+    [Theory]
+    [InlineData("!!! ??? ... ,,, ;;; --- ***")]
+    [InlineData("12 345 6789. 3.14 2.71 1.41 42 7 1000000.")]
+    [InlineData("“42” — (17) ‘3.5’")]
+    public void TextWithoutLetters_IsNoArticle(string text)
+    {
+        Assert.Equal("no words: the text holds no letters", LanguageCheck.WhyNotEnglish(text, null));
+        Assert.Equal("no words: the text holds no letters", LanguageCheck.WhyNotEnglish(text, "en"));
+    }
+
+    [Fact]
+    public void LettersAfterTheWordWindow_StillCount()
+    {
+        var numbers = string.Concat(Enumerable.Repeat("42 ", LanguageCheck.MaxWords + 10));
+        Assert.Null(LanguageCheck.WhyNotEnglish(numbers + "Troops crossed the border.", null));
+    }
+
+    [Fact]
+    public void OnlyTheFirstWordsAreRead()
+    {
+        // A long English article with a foreign appendix far past the window is judged by its opening.
+        var english = string.Concat(Enumerable.Repeat("The troops crossed the border and the talks stalled. ", LanguageCheck.MaxWords / 9 + 1));
+        var russian = string.Concat(Enumerable.Repeat("Москва заявила, что продолжит переговоры. ", 2_000));
+        Assert.Null(LanguageCheck.WhyNotEnglish(english + russian, null));
     }
 
     [Theory]

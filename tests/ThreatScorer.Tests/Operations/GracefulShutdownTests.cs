@@ -37,7 +37,7 @@ public sealed class GracefulShutdownTests : IDisposable
             first.Terminate();
             await first.WaitForExitAsync();
             Assert.True(first.ExitCode == 0, first.Output);
-            Assert.Contains(first.JsonLogs(), l => Message(l).Contains("cancelled", StringComparison.Ordinal));
+            Assert.Contains(first.JsonLogs(), l => WorkerProcess.Message(l).Contains("cancelled", StringComparison.Ordinal));
             logs.AddRange(first.JsonLogs());
         }
 
@@ -52,7 +52,7 @@ public sealed class GracefulShutdownTests : IDisposable
         }
 
         // Every article is logged as scored exactly once over both processes, with run and article ids as scope fields.
-        var scoredLines = logs.Where(l => Message(l).StartsWith("Scored a-", StringComparison.Ordinal)).ToList();
+        var scoredLines = logs.Where(l => WorkerProcess.Message(l).StartsWith("Scored a-", StringComparison.Ordinal)).ToList();
         var ids = scoredLines.Select(l => ScopeField(l, "ArticleId")).ToList();
         Assert.Equal(Articles, ids.Count);
         Assert.Equal(Articles, ids.Distinct().Count());
@@ -62,8 +62,6 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.Equal(Articles, await ScalarAsync(database, "SELECT COUNT(*) FROM assessments"));
         Assert.Equal(0, await ScalarAsync(database, "SELECT COUNT(*) FROM articles WHERE status <> 'scored'"));
     }
-
-    private static string Message(JsonElement log) => log.TryGetProperty("Message", out var m) ? m.GetString() ?? "" : "";
 
     private static string? ScopeField(JsonElement log, string field) =>
         log.TryGetProperty("Scopes", out var scopes)
@@ -111,6 +109,20 @@ internal sealed class WorkerProcess : IDisposable
     public IReadOnlyList<string> Lines => [.. _lines];
 
     public string Output => string.Join('\n', _lines);
+
+    /// <summary>The last <paramref name="chars"/> characters of <see cref="Output"/>, for assertion messages.</summary>
+    public string Tail(int chars = 4000)
+    {
+        var output = Output;
+        return output.Length > chars ? output[^chars..] : output;
+    }
+
+    /// <summary>The message of one JSON log line; "" when it has none.</summary>
+    public static string Message(JsonElement log) =>
+        log.TryGetProperty("Message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+
+    /// <summary>The messages of the JSON log lines, in order.</summary>
+    public IEnumerable<string> Messages() => JsonLogs().Select(Message);
 
     public static WorkerProcess Start(string inbox, string database, bool runOnce, IReadOnlyDictionary<string, string>? environment = null)
     {

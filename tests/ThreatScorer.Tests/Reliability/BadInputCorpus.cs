@@ -52,14 +52,19 @@ internal static class BadInputCorpus
         var bad = new List<InputKind>();
         var good = new List<InputKind>();
         var n = 0;
+        void WriteGood()
+        {
+            var path = System.IO.Path.Combine(inbox, $"{n++:D3}-good-{good.Count:D2}.txt");
+            File.WriteAllText(path, Variant($"good-{good.Count}"), Utf8);
+            good.Add(new InputKind($"good article {good.Count}", path, null, Expected.Scored));
+        }
+
         for (var i = 0; i < writers.Count; i++)
         {
             // Every other file or so is a good article, so bad ones sit between good ones in read order.
             if (i % 2 == 0 && good.Count < GoodArticles)
             {
-                var path = System.IO.Path.Combine(inbox, $"{n++:D3}-good-{good.Count:D2}.txt");
-                File.WriteAllText(path, Variant($"good-{good.Count}"), Utf8);
-                good.Add(new InputKind($"good article {good.Count}", path, null, Expected.Scored));
+                WriteGood();
             }
 
             bad.AddRange(writers[i](inbox, $"{n++:D3}-"));
@@ -67,9 +72,7 @@ internal static class BadInputCorpus
 
         while (good.Count < GoodArticles)
         {
-            var path = System.IO.Path.Combine(inbox, $"{n++:D3}-good-{good.Count:D2}.txt");
-            File.WriteAllText(path, Variant($"good-{good.Count}"), Utf8);
-            good.Add(new InputKind($"good article {good.Count}", path, null, Expected.Scored));
+            WriteGood();
         }
 
         return (bad, good);
@@ -82,8 +85,8 @@ internal static class BadInputCorpus
         var seedBytes = Utf8.GetBytes(variant("bytes"));
         return
         [
-            One("empty file", "empty.txt", Expected.Rejected, []),
-            One("whitespace only", "whitespace.txt", Expected.Rejected, Utf8.GetBytes(" \n\t\r\n   \n\u00A0\n")),
+            One("empty file", "empty.txt", Expected.Rejected, [], "size 0"),
+            One("whitespace only", "whitespace.txt", Expected.Rejected, " \n\t\r\n   \n\u00A0\n"),
             One("UTF-8 BOM only", "bom-only.txt", Expected.Rejected, [0xEF, 0xBB, 0xBF]),
             One("binary (random bytes)", "random.txt", Expected.Rejected, RandomBytes(64 * 1024)),
             One("invalid UTF-8", "invalid-utf8.txt", Expected.Rejected,
@@ -99,46 +102,46 @@ internal static class BadInputCorpus
             Big("50 MB text file", "huge-50mb.txt", 50L * 1024 * 1024, "The quick brown fox jumps over the lazy dog. "),
             Big("one enormous sentence over the size limit (2 MB)", "sentence-2mb.txt", 2L * 1024 * 1024, "and the talks went on "),
             One("one enormous sentence under the size limit (900 KB)", "sentence-900kb.txt", Expected.Recorded,
-                Utf8.GetBytes(Repeat("and the delegates kept talking about the border ", 900_000))),
+                Repeat("and the delegates kept talking about the border ", 900_000)),
             Big("millions of tiny sentences (1.5 M × \"A. \")", "tiny-sentences-1.5m.txt", 3L * 1_500_000, "A. "),
             One("300,000 tiny sentences under the size limit", "tiny-sentences-300k.txt", Expected.Rejected,
-                Utf8.GetBytes(Repeat("A. ", 900_000)), "sentences"),
+                Repeat("A. ", 900_000), "sentences"),
             One("deeply nested JSON (10,000 levels)", "deep.json", Expected.Rejected,
-                Utf8.GetBytes("{\"text\":" + new string('[', 10_000) + new string(']', 10_000) + "}"), "depth"),
-            One("malformed JSON", "malformed.json", Expected.Rejected, Utf8.GetBytes("{\"title\": \"Truce holds\", \"text\": \"The truce held.\"")),
+                "{\"text\":" + new string('[', 10_000) + new string(']', 10_000) + "}", "depth"),
+            One("malformed JSON", "malformed.json", Expected.Rejected, "{\"title\": \"Truce holds\", \"text\": \"The truce held.\""),
             One("JSON with wrong field types", "wrong-types.json", Expected.Rejected,
-                Utf8.GetBytes("{\"title\": [\"a\"], \"text\": 42}"), "\"text\""),
+                "{\"title\": [\"a\"], \"text\": 42}", "\"text\""),
             One("JSON array instead of an object", "array.json", Expected.Rejected,
-                Utf8.GetBytes("[{\"text\": \"Troops crossed the border on Monday.\"}]"), "array"),
-            One("JSON with a lone surrogate (\\ud800)", "lone-surrogate.json", Expected.Recorded,
-                Utf8.GetBytes("{\"title\": \"Border clash \\ud800 reported\", \"text\": \"Soldiers exchanged fire \\ud800 near the border on Monday. Two were wounded.\"}")),
+                "[{\"text\": \"Troops crossed the border on Monday.\"}]", "array"),
+            One("JSON with a lone surrogate (\\ud800)", "lone-surrogate.json", Expected.Rejected,
+                "{\"title\": \"Border clash \\ud800 reported\", \"text\": \"Soldiers exchanged fire \\ud800 near the border on Monday. Two were wounded.\"}", "\"text\""),
             One("JSON title with an empty body", "title-empty-body.json", Expected.Rejected,
-                Utf8.GetBytes("{\"title\": \"Ceasefire agreed\", \"text\": \"   \"}"), "\"text\""),
+                "{\"title\": \"Ceasefire agreed\", \"text\": \"   \"}", "\"text\""),
             JsonLines,
-            One("HTML with script, iframe, style and event handlers", "scripts.html", Expected.Scored, Utf8.GetBytes(ScriptedHtml(seed))),
+            One("HTML with script, iframe, style and event handlers", "scripts.html", Expected.Scored, ScriptedHtml(seed)),
             One("HTML that is only script", "only-script.html", Expected.Rejected,
-                Utf8.GetBytes("<html><head><script>document.write('Troops attack the capital.');</script></head><body><script>alert(1)</script></body></html>")),
+                "<html><head><script>document.write('Troops attack the capital.');</script></head><body><script>alert(1)</script></body></html>"),
             One("HTML nested 10,000 elements deep", "deep.html", Expected.Scored,
-                Utf8.GetBytes(Repeat("<div>", 50_000) + "<p>Rebels shelled the city overnight. Hundreds fled.</p>" + Repeat("</div>", 60_000))),
+                Repeat("<div>", 50_000) + "<p>Rebels shelled the city overnight. Hundreds fled.</p>" + Repeat("</div>", 60_000)),
             One("gzip bomb named .txt (100 MB of zeros)", "bomb.txt", Expected.Rejected, GzipBomb(100 * 1024 * 1024)),
             One("zip archive named .json", "archive.json", Expected.Rejected, ZipOf(variant("zip"))),
             One("PNG image named .txt", "image.txt", Expected.Rejected, Png()),
-            One("PDF named .md", "document.md", Expected.Rejected, Utf8.GetBytes("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")),
+            One("PDF named .md", "document.md", Expected.Rejected, "%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
             One("Chinese text", "chinese.txt", Expected.Rejected,
-                Utf8.GetBytes("俄罗斯承诺保护塔吉克斯坦\n\n俄罗斯再次宣布将继续履行对塔吉克斯坦的承诺。塔利班在潘杰希尔山谷袭击了塔吉克族人。"), "not English: 100% of the letters are CJK"),
+                "俄罗斯承诺保护塔吉克斯坦\n\n俄罗斯再次宣布将继续履行对塔吉克斯坦的承诺。塔利班在潘杰希尔山谷袭击了塔吉克族人。", "not English: 100% of the letters are CJK"),
             One("Arabic text (RTL)", "arabic.txt", Expected.Rejected,
-                Utf8.GetBytes("روسيا تتعهد بحماية طاجيكستان\n\nأعلنت روسيا مرة أخرى أنها ستدعم طاجيكستان. وقالت إن طالبان تشكل تهديدا للأمن الإقليمي."), "are Arabic"),
+                "روسيا تتعهد بحماية طاجيكستان\n\nأعلنت روسيا مرة أخرى أنها ستدعم طاجيكستان. وقالت إن طالبان تشكل تهديدا للأمن الإقليمي.", "are Arabic"),
             One("Russian text", "russian.txt", Expected.Rejected,
-                Utf8.GetBytes("Россия обещает защитить Таджикистан\n\nРоссия вновь заявила о своей поддержке Таджикистана. Талибы представляют угрозу региональной безопасности."), "are Cyrillic"),
+                "Россия обещает защитить Таджикистан\n\nРоссия вновь заявила о своей поддержке Таджикистана. Талибы представляют угрозу региональной безопасности.", "are Cyrillic"),
             One("mixed RTL/LTR with bidi control characters", "bidi.txt", Expected.Recorded,
-                Utf8.GetBytes("Talks in \u202Eالدوحة\u202C stall\n\nThe envoy said \u2067طالبان\u2069 rejected the offer. \u200FFighting resumed\u200E near Kabul on Monday.")),
-            One("zero-width characters everywhere", "zero-width.txt", Expected.Scored, Utf8.GetBytes(ZeroWidth(variant("zero-width")))),
+                "Talks in \u202Eالدوحة\u202C stall\n\nThe envoy said \u2067طالبان\u2069 rejected the offer. \u200FFighting resumed\u200E near Kabul on Monday."),
+            One("zero-width characters everywhere", "zero-width.txt", Expected.Scored, ZeroWidth(variant("zero-width"))),
             One("control characters (over a tenth)", "controls.txt", Expected.Rejected,
-                Utf8.GetBytes(string.Concat(Enumerable.Repeat("Troops\u0001\u0002\u0003 moved\u0007\u0008. ", 200))), "control"),
+                string.Concat(Enumerable.Repeat("Troops\u0001\u0002\u0003 moved\u0007\u0008. ", 200)), "control"),
             One("one line that is a 500 KB URL", "long-url.txt", Expected.Recorded,
-                Utf8.GetBytes("https://news.example/" + Repeat("segment/", 500_000) + "\n")),
-            One("only punctuation", "punctuation.txt", Expected.Rejected, Utf8.GetBytes("!!! ??? ... ,,, ;;; --- ***\n\n... !!!")),
-            One("only numbers", "numbers.txt", Expected.Rejected, Utf8.GetBytes("12 345 6789\n\n3.14 2.71 1.41 42 7 1000000"), "no letters"),
+                "https://news.example/" + Repeat("segment/", 500_000) + "\n"),
+            One("only punctuation", "punctuation.txt", Expected.Rejected, "!!! ??? ... ,,, ;;; --- ***\n\n... !!!", "no letters"),
+            One("only numbers", "numbers.txt", Expected.Rejected, "12 345 6789\n\n3.14 2.71 1.41 42 7 1000000", "no letters"),
             (inbox, prefix) =>
             {
                 // The exact bytes of good article 0 under another name.
@@ -147,7 +150,7 @@ internal static class BadInputCorpus
                 return [new InputKind("exact duplicate under another name", path, null, Expected.Duplicate)];
             },
             One("near-duplicate (one word changed)", "near-duplicate.txt", Expected.Scored,
-                Utf8.GetBytes(variant("good-0").Replace("emphatically", "firmly", StringComparison.Ordinal))),
+                variant("good-0").Replace("emphatically", "firmly", StringComparison.Ordinal)),
             (inbox, prefix) =>
             {
                 var path = System.IO.Path.Combine(inbox, prefix + "broken-link.txt");
@@ -158,15 +161,15 @@ internal static class BadInputCorpus
             {
                 // Opening a FIFO for reading blocks until a writer comes: the inbox must not wait for one.
                 var path = System.IO.Path.Combine(inbox, prefix + "pipe.txt");
-                MakeFifo(path);
-                return [new InputKind("named pipe (FIFO) named .txt", path, null, Expected.Rejected)];
+                Fifo.Make(path);
+                return [new InputKind("named pipe (FIFO) named .txt", path, null, Expected.Rejected, "size 0")];
             },
             (inbox, prefix) =>
             {
                 // A device never ends: reading it must stop, not hash forever.
                 var path = System.IO.Path.Combine(inbox, prefix + "dev-zero.txt");
                 File.CreateSymbolicLink(path, "/dev/zero");
-                return [new InputKind("symbolic link to /dev/zero", path, null, Expected.Rejected)];
+                return [new InputKind("symbolic link to /dev/zero", path, null, Expected.Rejected, "size 0")];
             },
             (inbox, prefix) =>
             {
@@ -176,15 +179,18 @@ internal static class BadInputCorpus
                 return [new InputKind("directory named like an article", path, null, Expected.NotListed)];
             },
             One("extremely long title (10,000 characters)", "long-title.md", Expected.Recorded,
-                Utf8.GetBytes("# " + Repeat("Border tension rises again ", 10_000) + "\n\n" + variant("long-title"))),
-            One("Markdown title with no body", "title-only.md", Expected.Recorded, Utf8.GetBytes("# Ceasefire collapses in the north\n")),
+                "# " + Repeat("Border tension rises again ", 10_000) + "\n\n" + variant("long-title")),
+            One("Markdown title with no body", "title-only.md", Expected.Recorded, "# Ceasefire collapses in the north\n"),
             One("Markdown with only front matter", "front-matter.md", Expected.Recorded,
-                Utf8.GetBytes("---\ntitle: Ceasefire collapses\ndate: 2026-11-01\ntags: [war, north]\n---\n")),
-            One("Markdown with a 5,000-row table", "table.md", Expected.Recorded, Utf8.GetBytes(Table(5_000))),
+                "---\ntitle: Ceasefire collapses\ndate: 2026-11-01\ntags: [war, north]\n---\n"),
+            One("Markdown with a 5,000-row table", "table.md", Expected.Recorded, Table(5_000)),
             One("unsupported-looking content in .htm (plain text with angle brackets)", "angles.htm", Expected.Recorded,
-                Utf8.GetBytes("Troops < 5 km from the border > said officials. <<< >>> <a <b <c")),
+                "Troops < 5 km from the border > said officials. <<< >>> <a <b <c"),
         ];
     }
+
+    private static KindWriter One(string kind, string name, Expected expected, string text, string? mustContain = null) =>
+        One(kind, name, expected, Utf8.GetBytes(text), mustContain);
 
     private static KindWriter One(string kind, string name, Expected expected, byte[] bytes, string? mustContain = null) =>
         (inbox, prefix) =>
@@ -349,15 +355,5 @@ internal static class BadInputCorpus
         }
 
         return sb.ToString();
-    }
-
-    private static void MakeFifo(string path)
-    {
-        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
-        mkfifo.WaitForExit();
-        if (mkfifo.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"mkfifo {path} exited {mkfifo.ExitCode}");
-        }
     }
 }

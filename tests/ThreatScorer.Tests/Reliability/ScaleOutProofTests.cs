@@ -65,7 +65,7 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
             foreach (var worker in workers)
             {
                 await worker.WaitForExitAsync();
-                Assert.True(worker.ExitCode == 0, worker.Output[^Math.Min(worker.Output.Length, 4000)..]);
+                Assert.True(worker.ExitCode == 0, worker.Tail());
             }
 
             var figures = await FiguresAsync();
@@ -73,7 +73,7 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
 
             // Each firing of a trigger ran on exactly one replica (once per cluster), and every replica took some.
             var firings = workers.SelectMany((w, i) => w.JsonLogs()
-                .Where(l => l.TryGetProperty("Message", out var m) && m.GetString()!.StartsWith("Clustered firing", StringComparison.Ordinal))
+                .Where(l => WorkerProcess.Message(l).StartsWith("Clustered firing", StringComparison.Ordinal))
                 .Select(l => (Worker: i, Key: l.GetProperty("State").GetProperty("Trigger").GetString() + "@" + l.GetProperty("State").GetProperty("FireTime").GetString())))
                 .ToList();
             Assert.Equal(firings.Count, firings.Select(f => f.Key).Distinct().Count());
@@ -232,14 +232,29 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
         await Wait.UntilAsync(async () =>
         {
             var crashed = workers.FirstOrDefault(w => w.HasExited);
-            Assert.True(crashed is null, crashed is null ? string.Empty : "a worker exited early:\n" + crashed.Output[^Math.Min(crashed.Output.Length, 4000)..]);
+            Assert.True(crashed is null, crashed is null ? string.Empty : "a worker exited early:\n" + crashed.Tail());
             return (await FiguresAsync()).Pending == 0;
         }, timeout, "every article to be scored");
 
+    /// <summary>A connection outside the pool, so no pooled connection broken by a server restart is handed out.</summary>
+    private async Task<NpgsqlConnection> OpenUnpooledAsync()
+    {
+        var connection = new NpgsqlConnection(_database!.ConnectionString + ";Pooling=false");
+        try
+        {
+            await connection.OpenAsync();
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     private async Task<Figures> FiguresAsync()
     {
-        await using var connection = new NpgsqlConnection(_database!.ConnectionString + ";Pooling=false"); // survives a server restart
-        await connection.OpenAsync();
+        await using var connection = await OpenUnpooledAsync();
         await using var command = new NpgsqlCommand("""
             SELECT
                 (SELECT COUNT(*) FROM articles WHERE status = 'scored'),
@@ -257,8 +272,7 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
     /// <summary>Scheduler instances checked in to the Quartz cluster (-1 before the first one created the tables).</summary>
     private async Task<long> QuartzInstancesAsync()
     {
-        await using var connection = new NpgsqlConnection(_database!.ConnectionString + ";Pooling=false");
-        await connection.OpenAsync();
+        await using var connection = await OpenUnpooledAsync();
         await using var command = new NpgsqlCommand("SELECT CASE WHEN to_regclass('qrtz_scheduler_state') IS NULL THEN -1 ELSE 0 END;", connection);
         if ((int)(await command.ExecuteScalarAsync())! < 0)
         {
@@ -271,8 +285,7 @@ public sealed class ScaleOutProofTests(ITestOutputHelper output) : IAsyncLifetim
 
     private async Task<Dictionary<string, long>> ScoredByAsync()
     {
-        await using var connection = new NpgsqlConnection(_database!.ConnectionString + ";Pooling=false"); // survives a server restart
-        await connection.OpenAsync();
+        await using var connection = await OpenUnpooledAsync();
         await using var command = new NpgsqlCommand("SELECT scored_by, COUNT(*) FROM articles WHERE status = 'scored' GROUP BY scored_by ORDER BY 1;", connection);
         await using var reader = await command.ExecuteReaderAsync();
         var result = new Dictionary<string, long>(StringComparer.Ordinal);

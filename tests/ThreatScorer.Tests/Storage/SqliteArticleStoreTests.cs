@@ -57,15 +57,6 @@ public sealed class SqliteArticleStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Migrate_RunTwice_IsIdempotent()
-    {
-        await _store.MigrateAsync(CancellationToken.None);
-        await _store.MigrateAsync(CancellationToken.None);
-
-        Assert.Equal(SqliteMigrations.All[^1].Version, await _store.GetSchemaVersionAsync(CancellationToken.None));
-    }
-
-    [Fact]
     public async Task Migrate_FromVersionFive_AddsClaimColumnsToExistingRows()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(_store.DatabasePath)!);
