@@ -23,8 +23,16 @@ done
 words=$(cat "$work"/inbox/*.txt | wc -w)
 echo "$n articles, $words words ($(( words / n )) per article on average), $(nproc) cores"
 
-dotnet build src/ThreatScorer.Worker -c Release -v quiet -nologo >/dev/null
-dotnet build src/ThreatScorer.Cli -c Release -v quiet -nologo >/dev/null
+build() { # quiet when it works; the build output and an error when it does not
+    local log
+    if ! log="$(dotnet build "$1" -c Release -v quiet -nologo 2>&1)"; then
+        printf '%s\n' "$log" >&2
+        echo "error: dotnet build $1 failed" >&2
+        exit 1
+    fi
+}
+build src/ThreatScorer.Worker
+build src/ThreatScorer.Cli
 worker=src/ThreatScorer.Worker/bin/Release/net10.0/ThreatScorer.Worker.dll
 cli=src/ThreatScorer.Cli/bin/Release/net10.0/threatscorer.dll
 

@@ -9,7 +9,16 @@ set -euo pipefail
 dir="${THREATSCORER_PG_DIR:-/tmp/threatscorer-pg}"
 port="${THREATSCORER_PG_PORT:-54329}"
 
-find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+# Debian's versioned directory, else wherever pg_ctl is on the PATH (with initdb beside it). Always exits 0.
+find_bin() {
+    local found
+    found="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
+    if [ -z "$found" ] && command -v pg_ctl >/dev/null 2>&1; then
+        found="$(dirname "$(readlink -f "$(command -v pg_ctl)")")"
+        [ -x "$found/initdb" ] || found=""
+    fi
+    if [ -n "$found" ]; then echo "$found"; fi
+}
 bin="$(find_bin || true)"
 if [ -z "$bin" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "Installing Debian's postgresql for the store tests..." >&2

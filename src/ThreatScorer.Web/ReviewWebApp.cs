@@ -46,7 +46,7 @@ public static class ReviewWebApp
         {
             // The review tables (corrections, alerts, the current-score index) live in SQLite only for now.
             throw new Microsoft.Extensions.Options.OptionsValidationException("ThreatScorer:Store", typeof(WebOptions),
-                ["ThreatScorer:Store:Provider is PostgreSql, but the analyst UI reads SQLite; it is not on PostgreSQL yet (serve a SQLite file with --db)."]);
+                ["ThreatScorer:Store:Provider is PostgreSql, but the analyst UI reads SQLite; it is not on PostgreSQL yet (`threatscorer serve --db FILE` serves a SQLite file whatever the provider; or set THREATSCORER__STORE__PROVIDER=Sqlite)."]);
         }
 
         builder.WebHost.UseUrls(web.Url);

@@ -28,6 +28,8 @@ internal static class CoreServices
         var overrides = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (databasePath is not null)
         {
+            // --db names a SQLite file: it wins over a PostgreSql provider set in appsettings or the environment.
+            overrides["ThreatScorer:Store:Provider"] = StoreOptions.SqliteProvider;
             overrides["ThreatScorer:Store:SqlitePath"] = databasePath;
         }
 
@@ -52,7 +54,7 @@ internal static class CoreServices
     {
         var store = host.Get<Microsoft.Extensions.Options.IOptions<ThreatScorerOptions>>().Value.Store;
         return store.IsPostgres
-            ? $"error: `threatscorer {command}` keeps its data in SQLite and ThreatScorer:Store:Provider is PostgreSql; corrections and the review UI are not on PostgreSQL yet (use --db with a SQLite file)."
+            ? $"error: `threatscorer {command}` keeps its data in SQLite and ThreatScorer:Store:Provider is PostgreSql; corrections and the review UI are not on PostgreSQL yet (pass --db with a SQLite file, which also selects the Sqlite provider, or set THREATSCORER__STORE__PROVIDER=Sqlite)."
             : null;
     }
 

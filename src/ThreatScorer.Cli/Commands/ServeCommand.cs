@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using ThreatScorer.Core.Configuration;
 using ThreatScorer.Web;
 using ThreatScorer.Web.Hosting;
 
@@ -19,6 +20,8 @@ internal static class ServeCommand
             var args = new List<string>();
             if (parse.GetValue(db) is { } path)
             {
+                // --db names a SQLite file: it wins over a PostgreSql provider set in appsettings or the environment.
+                args.Add($"--ThreatScorer:Store:Provider={StoreOptions.SqliteProvider}");
                 args.Add($"--ThreatScorer:Store:SqlitePath={path}");
             }
 

@@ -24,7 +24,10 @@ public sealed class ArticleScorer(TextCleaner cleaner, ScoringModelProvider mode
     /// <summary>Share of an actor's mentions that must themselves be labelled with the actor's polar stance.</summary>
     public const double MinAgreeingShare = 1.0 / 3;
 
-    /// <summary>Scores an article, or says why it cannot be scored (empty once cleaned, over the sentence limit).</summary>
+    /// <summary>
+    /// Scores an article, or says why it cannot be scored: empty once cleaned, over the sentence limit, or not
+    /// English (declared in another language, or not detected as English; see <see cref="LanguageCheck"/>).
+    /// </summary>
     public ScoringResult Score(RawArticle article, ArticleIdentity identity, ArticleLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(article);

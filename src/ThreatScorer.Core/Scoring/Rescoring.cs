@@ -58,7 +58,13 @@ public sealed class Rescoring(IArticleStore store, ArticleScorer scorer, Scoring
                 var result = scorer.Score(raw, new ArticleIdentity(article.Id, article.Version), limits, cancellationToken);
                 if (result.Assessment is { } assessment)
                 {
-                    await store.SaveAssessmentAsync(assessment, "rescore", CancellationToken.None);
+                    if (!await store.SaveAssessmentAsync(assessment, "rescore", CancellationToken.None))
+                    {
+                        // Re-ingested meanwhile: the newer version waits for the worker, which scores it with the active models.
+                        logger.LogInformation("Re-scoring {ArticleId} version {Version} skipped: superseded by a newer version", article.Id, article.Version);
+                        continue;
+                    }
+
                     await alerts.TryEnqueueMatchesAsync(assessment, logger);
                     rescored++;
                 }

@@ -69,6 +69,7 @@ public sealed class ScoringRun(
                     {
                         case ArticleOutcome.Scored: scored++; break;
                         case ArticleOutcome.Rejected: rejected++; break;
+                        case ArticleOutcome.Superseded: break;
                         default: failed++; break;
                     }
                 }
@@ -127,7 +128,7 @@ public sealed class ScoringRun(
             // The write itself is never cancelled half-way; only the wait through a store outage stops at shutdown
             // (the attempt is then not counted, and the claim returns when its lease runs out).
             await retry.RunAsync(
-                _ => store.RecordFailureAsync(article.Id, $"{ex.GetType().Name}: {ex.Message}", settings.MaxAttempts, settings.RetryDelay, CancellationToken.None),
+                _ => store.RecordFailureAsync(article.Id, article.Version, $"{ex.GetType().Name}: {ex.Message}", settings.MaxAttempts, settings.RetryDelay, CancellationToken.None),
                 "record a failure", cancellationToken);
             metrics.RecordFailed();
             logger.LogError(ex, "Scoring article {ArticleId} ({Location}) failed (attempt {Attempt} of {MaxAttempts})",
@@ -137,7 +138,7 @@ public sealed class ScoringRun(
 
         if (result.Assessment is not { } assessment)
         {
-            await retry.RunAsync(_ => store.MarkRejectedAsync(article.Id, result.RejectionReason!, CancellationToken.None), "record a rejection", cancellationToken);
+            await retry.RunAsync(_ => store.MarkRejectedAsync(article.Id, article.Version, result.RejectionReason!, CancellationToken.None), "record a rejection", cancellationToken);
             metrics.RecordRejected(1);
             logger.LogWarning("Rejected article {ArticleId} ({Location}): {Reason}", article.Id, Location(article), result.RejectionReason);
             return ArticleOutcome.Rejected;
@@ -146,7 +147,15 @@ public sealed class ScoringRun(
         // Once scored, the save is not cancelled half-way: it is one short, idempotent transaction. During a store
         // outage it is retried with back-off; should shutdown come first, the claim runs out and the article is
         // scored again by whichever worker claims it next.
-        await retry.RunAsync(_ => store.SaveAssessmentAsync(assessment, settings.WorkerId, CancellationToken.None), "save a score", cancellationToken);
+        if (!await retry.RunAsync(_ => store.SaveAssessmentAsync(assessment, settings.WorkerId, CancellationToken.None), "save a score", cancellationToken))
+        {
+            // Another replica ingested an edited copy while this one was scored: the newer version waits its turn.
+            logger.LogWarning(
+                "Article {ArticleId} version {Version} ({Source}) was superseded by a newer version while it was scored; its score was not saved and the newer version is queued",
+                article.Id, article.Version, article.SourcePath);
+            return ArticleOutcome.Superseded;
+        }
+
         metrics.RecordScored(time.GetElapsedTime(started));
         await alerts.TryEnqueueMatchesAsync(assessment, logger);
         var topActors = string.Join(", ", assessment.Actors.Take(5).Select(a => $"{a.Name} {a.Label} {a.Score:+0.00;-0.00}"));
@@ -186,23 +195,35 @@ public sealed class ScoringRun(
         Scored,
         Rejected,
         Failed,
+
+        /// <summary>Not saved: the store holds a newer version of the article (re-ingested while this one was scored).</summary>
+        Superseded,
     }
 }
 
 /// <summary>What a run reads, how it batches and claims, and how it treats failures.</summary>
 public sealed record ScoringRunSettings(IReadOnlyList<string> Folders, ArticleLimits Limits, int BatchSize, int MaxAttempts)
 {
+    /// <summary>The default of <see cref="Lease"/> (and of the worker's <c>Schedule:ClaimLease</c>): 5 minutes.</summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(5);
+
+    /// <summary>The default of <see cref="RetryDelay"/> (and of <c>Schedule:RetryDelay</c>): 1 minute.</summary>
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromMinutes(1);
+
+    /// <summary>The default of <see cref="MaxStoreOutage"/> (and of <c>Schedule:MaxStoreOutage</c>): 10 minutes.</summary>
+    public static readonly TimeSpan DefaultMaxStoreOutage = TimeSpan.FromMinutes(10);
+
     /// <summary>Who claims: unique per worker process (two replicas never share one).</summary>
     public string WorkerId { get; init; } = WorkerIdentity.Default;
 
     /// <summary>How long a claim holds before another worker may take the article (renewed while a batch runs).</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan Lease { get; init; } = DefaultLease;
 
     /// <summary>After a failed attempt, the article waits this long before it is claimed again.</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan RetryDelay { get; init; } = DefaultRetryDelay;
 
     /// <summary>How long a run waits, with back-off, for a store that went away before it gives up.</summary>
-    public TimeSpan MaxStoreOutage { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxStoreOutage { get; init; } = DefaultMaxStoreOutage;
 }
 
 /// <summary>The claim identity of this process: host name, process id and a random part (a restart is a new worker).</summary>
@@ -210,4 +231,7 @@ public static class WorkerIdentity
 {
     public static string Default { get; } =
         $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>A configured worker id, or <see cref="Default"/> when none (empty or blank) is configured.</summary>
+    public static string Resolve(string? configured) => string.IsNullOrWhiteSpace(configured) ? Default : configured;
 }

@@ -49,20 +49,29 @@ public interface IArticleStore
 
     /// <summary>
     /// Stores an assessment and marks the article scored, in one transaction. Idempotent on (article, version,
-    /// models): saving the same assessment twice (a job that ran twice) replaces, never duplicates.
-    /// <paramref name="workerId"/> is recorded as the scorer and its claim is cleared.
+    /// models): saving the same assessment twice (a job that ran twice) replaces, never duplicates, and counts in
+    /// <see cref="StoredArticle.SaveCount"/>. <paramref name="workerId"/> is recorded as the scorer and its claim is cleared.
     /// </summary>
-    Task SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken);
+    /// <returns>
+    /// True when saved; false, with nothing written, when the store holds another version of the article (it was
+    /// re-ingested, e.g. edited, while this version was being scored: the newer version waits to be scored).
+    /// </returns>
+    /// <exception cref="InvalidOperationException">The article is not in the store at all.</exception>
+    Task<bool> SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken);
 
-    /// <summary>Marks an article rejected after ingest (e.g. too many sentences once cleaned); only while it waits.</summary>
-    Task MarkRejectedAsync(string articleId, string reason, CancellationToken cancellationToken);
+    /// <summary>
+    /// Marks an article rejected after ingest (e.g. too many sentences once cleaned); only while this
+    /// <paramref name="version"/> of it waits (a late report about an older version never lands on a newer one).
+    /// </summary>
+    Task MarkRejectedAsync(string articleId, int version, string reason, CancellationToken cancellationToken);
 
     /// <summary>
     /// Counts a failed scoring attempt and releases the claim; the article is not claimed again before
     /// <paramref name="retryDelay"/> has passed, and becomes failed once <paramref name="maxAttempts"/> is reached.
-    /// Only an article still waiting (status new) is touched: a late report never undoes a score.
+    /// Only this <paramref name="version"/> of the article, still waiting (status new), is touched: a late report
+    /// never undoes a score, nor counts against a newer version.
     /// </summary>
-    Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken);
+    Task RecordFailureAsync(string articleId, int version, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken);
 
     Task<StoredArticle?> GetArticleAsync(string articleId, CancellationToken cancellationToken);
 

@@ -198,29 +198,37 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
         _ => exception.InnerException is { } inner && IsTransient(inner),
     };
 
-    public async Task SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken)
+    public async Task<bool> SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assessment);
         var modelKey = assessment.Models.Key;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
+        // First the article row: its lock makes concurrent saves of one article wait for each other.
         var updated = await ExecuteAsync(connection, transaction, """
             UPDATE articles SET status = 'scored', scored_at = @t, updated_at = @t, last_error = NULL, scored_by = @w,
-                claimed_by = NULL, lease_until = NULL, save_count = save_count + 1
+                claimed_by = NULL, lease_until = NULL
             WHERE id = @a AND version = @v;
             """, cancellationToken, ("a", assessment.ArticleId), ("v", assessment.ArticleVersion), ("t", assessment.ScoredAt),
             ("w", workerId));
         if (updated == 0)
         {
-            throw new InvalidOperationException(
-                $"Article {assessment.ArticleId} version {assessment.ArticleVersion} is not in the store; the assessment was not saved.");
+            if (await ScalarAsync(connection, transaction, "SELECT 1 FROM articles WHERE id = @a;", cancellationToken,
+                ("a", assessment.ArticleId)) is null)
+            {
+                throw new InvalidOperationException(
+                    $"Article {assessment.ArticleId} is not in the store; the assessment of version {assessment.ArticleVersion} was not saved.");
+            }
+
+            return false; // another version was ingested meanwhile: this one is superseded
         }
 
         // Idempotent on (article, version, models): the children go with the assessment row (ON DELETE CASCADE).
-        await ExecuteAsync(connection, transaction,
+        // save_count: a save that replaces this (version, models) assessment adds one; a first one starts at 1.
+        var replaced = await ExecuteAsync(connection, transaction,
             "DELETE FROM assessments WHERE article_id = @a AND article_version = @v AND model_version = @m;",
-            cancellationToken, ("a", assessment.ArticleId), ("v", assessment.ArticleVersion), ("m", modelKey));
+            cancellationToken, ("a", assessment.ArticleId), ("v", assessment.ArticleVersion), ("m", modelKey)) > 0;
 
         await ExecuteAsync(connection, transaction, """
             INSERT INTO assessments (article_id, article_version, model_version, scored_at, sentiment_label,
@@ -231,8 +239,11 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
             ("tl", assessment.Threat.Level), ("ts", (double)assessment.Threat.Score), ("tk", assessment.Threat.TopKind),
             ("json", AssessmentJson.Serialize(assessment)));
 
-        // The children in one round trip each (a batch), so a save is a handful of statements whatever its size.
+        // The save count and the children in one round trip (a batch), so a save is a handful of statements whatever its size.
         await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(BatchCommand(
+            "UPDATE articles SET save_count = CASE WHEN @replaced THEN save_count + 1 ELSE 1 END WHERE id = @a;",
+            ("a", assessment.ArticleId), ("replaced", replaced)));
         foreach (var (kind, probability) in assessment.Threat.Kinds)
         {
             batch.BatchCommands.Add(BatchCommand("""
@@ -265,24 +276,22 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
                 ("listed", actor.IsListed), ("label", actor.Label), ("score", (double)actor.Score), ("count", actor.MentionCount)));
         }
 
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-        }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
 
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
-    public async Task MarkRejectedAsync(string articleId, string reason, CancellationToken cancellationToken)
+    public async Task MarkRejectedAsync(string articleId, int version, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await ExecuteAsync(connection, null, """
             UPDATE articles SET status = 'rejected', reason = @r, updated_at = @t, claimed_by = NULL, lease_until = NULL
-            WHERE id = @id AND status = 'new';
-            """, cancellationToken, ("id", articleId), ("r", reason), ("t", _time.GetUtcNow()));
+            WHERE id = @id AND version = @v AND status = 'new';
+            """, cancellationToken, ("id", articleId), ("v", version), ("r", reason), ("t", _time.GetUtcNow()));
     }
 
-    public async Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken)
+    public async Task RecordFailureAsync(string articleId, int version, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -290,8 +299,8 @@ public sealed class PostgresArticleStore : IArticleStore, IAsyncDisposable, IDis
             UPDATE articles SET attempts = attempts + 1, last_error = @e, updated_at = @t, claimed_by = NULL, lease_until = @retry,
                 status = CASE WHEN attempts + 1 >= @max THEN 'failed' ELSE status END,
                 reason = CASE WHEN attempts + 1 >= @max THEN 'scoring failed after ' || (attempts + 1) || ' attempts: ' || @e ELSE reason END
-            WHERE id = @id AND status = 'new';
-            """, cancellationToken, ("id", articleId), ("e", errorMessage), ("max", maxAttempts), ("t", now), ("retry", now + retryDelay));
+            WHERE id = @id AND version = @v AND status = 'new';
+            """, cancellationToken, ("id", articleId), ("v", version), ("e", errorMessage), ("max", maxAttempts), ("t", now), ("retry", now + retryDelay));
     }
 
     public async Task<StoredArticle?> GetArticleAsync(string articleId, CancellationToken cancellationToken)

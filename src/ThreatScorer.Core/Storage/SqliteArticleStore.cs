@@ -136,6 +136,16 @@ public sealed class SqliteArticleStore : IArticleStore
         return (inserted > 0 ? IngestOutcome.Rejected : IngestOutcome.Duplicate, id);
     }
 
+    /// <summary>The claim statement (served by the index of migration 7 without a sort; a test checks its plan).</summary>
+    internal const string ClaimSql = """
+        UPDATE articles SET claimed_by = $w, lease_until = $until
+        WHERE id IN (
+            SELECT id FROM articles
+            WHERE status = 'new' AND (lease_until IS NULL OR lease_until <= $now)
+            ORDER BY ingested_at, id LIMIT $limit)
+        RETURNING *;
+        """;
+
     public async Task<IReadOnlyList<StoredArticle>> ClaimPendingAsync(string workerId, int limit, TimeSpan lease, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(workerId);
@@ -143,14 +153,7 @@ public sealed class SqliteArticleStore : IArticleStore
         await using var connection = await OpenAsync(cancellationToken);
 
         // One statement: SQLite holds the database's write lock for it, so two processes never claim the same row.
-        var claimed = await QueryArticlesAsync(connection, """
-            UPDATE articles SET claimed_by = $w, lease_until = $until
-            WHERE id IN (
-                SELECT id FROM articles
-                WHERE status = 'new' AND (lease_until IS NULL OR lease_until <= $now)
-                ORDER BY ingested_at, id LIMIT $limit)
-            RETURNING *;
-            """, cancellationToken, ("$w", workerId), ("$until", Format(now + lease)), ("$now", Format(now)), ("$limit", limit));
+        var claimed = await QueryArticlesAsync(connection, ClaimSql, cancellationToken, ("$w", workerId), ("$until", Format(now + lease)), ("$now", Format(now)), ("$limit", limit));
         return [.. claimed.OrderBy(a => a.IngestedAt).ThenBy(a => a.Id, StringComparer.Ordinal)];
     }
 
@@ -174,25 +177,34 @@ public sealed class SqliteArticleStore : IArticleStore
         exception is SqliteException { SqliteErrorCode: 5 or 6 } // SQLITE_BUSY, SQLITE_LOCKED (past the busy timeout)
         || exception.InnerException is { } inner && IsTransient(inner);
 
-    public async Task SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken)
+    public async Task<bool> SaveAssessmentAsync(ArticleAssessment assessment, string? workerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(assessment);
         var modelKey = assessment.Models.Key;
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
 
+        // save_count: a save that replaces this (version, models) assessment adds one; a first one starts at 1.
         var updated = await ExecuteAsync(connection, transaction,
             """
             UPDATE articles SET status = 'scored', scored_at = $t, updated_at = $t, last_error = NULL, scored_by = $w,
-                claimed_by = NULL, lease_until = NULL, save_count = save_count + 1
+                claimed_by = NULL, lease_until = NULL,
+                save_count = CASE WHEN EXISTS (SELECT 1 FROM assessments
+                    WHERE article_id = $a AND article_version = $v AND model_version = $m) THEN save_count + 1 ELSE 1 END
             WHERE id = $a AND version = $v;
             """,
-            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$t", Format(assessment.ScoredAt)),
-            ("$w", workerId));
+            cancellationToken, ("$a", assessment.ArticleId), ("$v", assessment.ArticleVersion), ("$m", modelKey),
+            ("$t", Format(assessment.ScoredAt)), ("$w", workerId));
         if (updated == 0)
         {
-            throw new InvalidOperationException(
-                $"Article {assessment.ArticleId} version {assessment.ArticleVersion} is not in the store; the assessment was not saved.");
+            if (await ScalarAsync(connection, transaction, "SELECT 1 FROM articles WHERE id = $a;", cancellationToken,
+                ("$a", assessment.ArticleId)) is null)
+            {
+                throw new InvalidOperationException(
+                    $"Article {assessment.ArticleId} is not in the store; the assessment of version {assessment.ArticleVersion} was not saved.");
+            }
+
+            return false; // another version was ingested meanwhile: this one is superseded
         }
 
         // Idempotent on (article, version, models): scoring the same thing twice replaces, never duplicates.
@@ -246,17 +258,19 @@ public sealed class SqliteArticleStore : IArticleStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
-    public async Task MarkRejectedAsync(string articleId, string reason, CancellationToken cancellationToken)
+    public async Task MarkRejectedAsync(string articleId, int version, string reason, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null,
-            "UPDATE articles SET status = 'rejected', reason = $r, updated_at = $t, claimed_by = NULL, lease_until = NULL WHERE id = $id AND status = 'new';",
-            cancellationToken, ("$id", articleId), ("$r", reason), ("$t", Now()));
+        await ExecuteAsync(connection, null, """
+            UPDATE articles SET status = 'rejected', reason = $r, updated_at = $t, claimed_by = NULL, lease_until = NULL
+            WHERE id = $id AND version = $v AND status = 'new';
+            """, cancellationToken, ("$id", articleId), ("$v", version), ("$r", reason), ("$t", Now()));
     }
 
-    public async Task RecordFailureAsync(string articleId, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken)
+    public async Task RecordFailureAsync(string articleId, int version, string errorMessage, int maxAttempts, TimeSpan retryDelay, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         await using var connection = await OpenAsync(cancellationToken);
@@ -264,8 +278,8 @@ public sealed class SqliteArticleStore : IArticleStore
             UPDATE articles SET attempts = attempts + 1, last_error = $e, updated_at = $t, claimed_by = NULL, lease_until = $retry,
                 status = CASE WHEN attempts + 1 >= $max THEN 'failed' ELSE status END,
                 reason = CASE WHEN attempts + 1 >= $max THEN 'scoring failed after ' || (attempts + 1) || ' attempts: ' || $e ELSE reason END
-            WHERE id = $id AND status = 'new';
-            """, cancellationToken, ("$id", articleId), ("$e", errorMessage), ("$max", maxAttempts), ("$t", Format(now)),
+            WHERE id = $id AND version = $v AND status = 'new';
+            """, cancellationToken, ("$id", articleId), ("$v", version), ("$e", errorMessage), ("$max", maxAttempts), ("$t", Format(now)),
             ("$retry", Format(now + retryDelay)));
     }
 

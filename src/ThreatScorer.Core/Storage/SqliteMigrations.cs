@@ -233,6 +233,15 @@ internal static class SqliteMigrations
             CREATE INDEX ix_articles_claimable ON articles (status, lease_until, ingested_at, id);
             CREATE INDEX ix_articles_claimed_by ON articles (claimed_by) WHERE claimed_by IS NOT NULL;
             """),
+        (7, "claim index: new articles in claim order (ingested_at, id) without a sort", """
+            -- Migration 6's (status, lease_until, ingested_at, id) could not give the claim query its order, so SQLite
+            -- read every waiting article through (status, ingested_at) and sorted them. (status, ingested_at, id) is
+            -- read in claim order and stops at the batch size; it also serves every query (status, ingested_at) did.
+            -- (A partial index (ingested_at, id) WHERE status = 'new' is only chosen once ANALYZE has run.)
+            DROP INDEX ix_articles_claimable;
+            DROP INDEX ix_articles_status_ingested;
+            CREATE INDEX ix_articles_status_ingested_id ON articles (status, ingested_at, id);
+            """),
     ];
 }
 

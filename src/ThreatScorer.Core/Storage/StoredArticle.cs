@@ -37,10 +37,14 @@ public sealed record StoredArticle
     /// <summary>Until when the claim holds; a waiting article is not claimed again before this.</summary>
     public DateTimeOffset? LeaseUntil { get; init; }
 
-    /// <summary>The worker that saved the latest score.</summary>
+    /// <summary>The worker that saved the latest score (<c>rescore</c> when it came from re-scoring).</summary>
     public string? ScoredBy { get; init; }
 
-    /// <summary>How many times a score was saved for the current version (more than 1: a job ran twice).</summary>
+    /// <summary>
+    /// Counts repeated saves: a save that replaces an assessment with the same key (article, version, model
+    /// versions) adds 1; a save with a key not stored before (a new version, or re-scoring with other models) sets
+    /// it to 1. More than 1: the same article version was scored twice with the same models (a job that ran twice).
+    /// </summary>
     public int SaveCount { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Quartz;
+using ThreatScorer.Core.Scoring;
 
 namespace ThreatScorer.Worker.Scheduling;
 
@@ -24,21 +25,23 @@ public sealed class ScheduleOptions
     public bool RunOnce { get; set; }
 
     /// <summary>How long a claim on a batch holds before another replica may take its articles (renewed while scoring).</summary>
-    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan ClaimLease { get; set; } = ScoringRunSettings.DefaultLease;
 
     /// <summary>How long an article that failed waits before it is tried again.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan RetryDelay { get; set; } = ScoringRunSettings.DefaultRetryDelay;
 
     /// <summary>How long a run waits (with back-off) for a store that went away before the run fails.</summary>
-    public TimeSpan MaxStoreOutage { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxStoreOutage { get; set; } = ScoringRunSettings.DefaultMaxStoreOutage;
 
-    /// <summary>This worker's claim identity; empty: host name, process id and a random part.</summary>
+    /// <summary>This worker's claim identity; empty: <see cref="WorkerIdentity.Default"/> (host name, process id and a random part).</summary>
     public string? WorkerId { get; set; }
 }
 
 /// <summary>Reports every invalid schedule setting at once, each by its full name.</summary>
 public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
 {
+    private const int MaxWorkerIdLength = 200;
+
     public ValidateOptionsResult Validate(string? name, ScheduleOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -73,9 +76,17 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
             problems.Add($"{ScheduleOptions.SectionName}:MaxStoreOutage must not be negative (got {options.MaxStoreOutage}).");
         }
 
-        if (options.WorkerId is { } id && (id.Length > 200 || id.Any(char.IsControl)))
+        if (options.WorkerId is { } id)
         {
-            problems.Add($"{ScheduleOptions.SectionName}:WorkerId must be at most 200 printable characters.");
+            if (id.Length > MaxWorkerIdLength)
+            {
+                problems.Add($"{ScheduleOptions.SectionName}:WorkerId must be at most {MaxWorkerIdLength} characters (got {id.Length}: '{Printable(id[..40])}…').");
+            }
+
+            if (Array.FindIndex(id.ToCharArray(), char.IsControl) is var at and >= 0)
+            {
+                problems.Add($"{ScheduleOptions.SectionName}:WorkerId must not contain control characters (got U+{(int)id[at]:X4} at position {at + 1} of '{Printable(id.Length > MaxWorkerIdLength ? id[..40] + "…" : id)}').");
+            }
         }
 
         if (!options.RunAtStart && options.RunOnce)
@@ -85,4 +96,8 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
+
+    /// <summary>The value with each control character written as \uXXXX, so the message shows where it is.</summary>
+    private static string Printable(string value) =>
+        string.Concat(value.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : new string(c, 1)));
 }

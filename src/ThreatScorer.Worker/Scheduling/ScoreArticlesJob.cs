@@ -73,7 +73,7 @@ public sealed class ScoringJobRunner(
             schedule.Value.BatchSize,
             schedule.Value.MaxAttempts)
         {
-            WorkerId = string.IsNullOrWhiteSpace(schedule.Value.WorkerId) ? WorkerIdentity.Default : schedule.Value.WorkerId,
+            WorkerId = WorkerIdentity.Resolve(schedule.Value.WorkerId),
             Lease = schedule.Value.ClaimLease,
             RetryDelay = schedule.Value.RetryDelay,
             MaxStoreOutage = schedule.Value.MaxStoreOutage,

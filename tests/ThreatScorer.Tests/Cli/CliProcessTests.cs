@@ -110,10 +110,40 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("nowhere", stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
+    [Fact]
+    public async Task Db_WinsOverAPostgreSqlProviderFromTheEnvironment_AndWithoutItTheErrorSaysHowToChooseSqlite()
+    {
+        var (exit, stdout, stderr) = await RunWithPostgresEnvironmentAsync("list", "--db", _dir.File("local.db"));
+
+        Assert.True(exit == 0, stderr);
+        Assert.Empty(stdout.Trim()); // an empty SQLite store, not a PostgreSQL connection error
+        Assert.True(File.Exists(_dir.File("local.db")));
+
+        (exit, _, stderr) = await RunWithPostgresEnvironmentAsync("export-training", "--task", "stance");
+        Assert.Equal(2, exit);
+        Assert.Contains("--db", stderr, StringComparison.Ordinal);
+        Assert.Contains("THREATSCORER__STORE__PROVIDER=Sqlite", stderr, StringComparison.Ordinal);
+    }
+
+    private static Task<(int Exit, string Stdout, string Stderr)> RunWithPostgresEnvironmentAsync(params string[] args) =>
+        RunAsync(new Dictionary<string, string>
+        {
+            ["THREATSCORER__STORE__PROVIDER"] = "PostgreSql",
+            ["THREATSCORER__STORE__CONNECTIONSTRING"] = "Host=127.0.0.1;Port=1;Username=x;Password=x;Database=x;Timeout=2",
+        }, args);
+
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) =>
+        RunAsync(new Dictionary<string, string>(), args);
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(Dictionary<string, string> environment, string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "threatscorer.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(cli);
         foreach (var arg in args)
         {

@@ -171,18 +171,65 @@ public abstract class ArticleStoreContractTests : IAsyncLifetime
     {
         var (_, id) = await Store.IngestAsync(Article("a.txt", "Text."), "h1", CancellationToken.None);
 
-        await Store.SaveAssessmentAsync(Assessment(id), null, CancellationToken.None);
+        await Store.SaveAssessmentAsync(Assessment(id), "w1", CancellationToken.None);
         Time.Advance(TimeSpan.FromMinutes(1));
-        await Store.SaveAssessmentAsync(Assessment(id) with
+        var rescored = Assessment(id) with
         {
             Models = new ModelVersions("stance-2", "sentiment-1", "threat-1", "interaction-1"),
             ScoredAt = Time.GetUtcNow(),
-        }, null, CancellationToken.None);
+        };
+        await Store.SaveAssessmentAsync(rescored, "rescore", CancellationToken.None);
 
         Assert.Equal(2, await CountAsync("SELECT COUNT(*) FROM assessments"));
+        var afterRescore = (await Store.GetArticleAsync(id, CancellationToken.None))!;
+        Assert.Equal(("rescore", 1), (afterRescore.ScoredBy, afterRescore.SaveCount)); // a new key is not a repeat
+        await Store.SaveAssessmentAsync(rescored, "rescore", CancellationToken.None);
+        Assert.Equal(2, (await Store.GetArticleAsync(id, CancellationToken.None))!.SaveCount); // the same key again is a repeat
         var (article, key) = Assert.Single(await Store.ListScoredSinceAsync(Time.GetUtcNow().AddDays(-1), CancellationToken.None));
         Assert.Equal(id, article.Id);
         Assert.Contains("stance=stance-2", key, StringComparison.Ordinal);
+    }
+
+    [StoreFact]
+    public async Task SaveAssessment_OfAVersionSupersededByAReIngest_ReturnsFalse_AndWritesNothing()
+    {
+        // Worker A claims version 1; replica B ingests the edited file as version 2 while A scores version 1.
+        var (_, id) = await Store.IngestAsync(Article("/inbox/a.txt", "Draft."), "h1", CancellationToken.None);
+        Assert.Single(await Store.ClaimPendingAsync("wA", 10, Lease, CancellationToken.None));
+        var (outcome, _) = await Store.IngestAsync(Article("/inbox/a.txt", "Final."), "h2", CancellationToken.None);
+        Assert.Equal(IngestOutcome.NewVersion, outcome);
+
+        var saved = await Store.SaveAssessmentAsync(Assessment(id) with { ArticleVersion = 1 }, "wA", CancellationToken.None);
+
+        Assert.False(saved);
+        var stored = (await Store.GetArticleAsync(id, CancellationToken.None))!;
+        Assert.Equal((2, ArticleStatus.New, 0), (stored.Version, stored.Status, stored.SaveCount));
+        Assert.Null(stored.ScoredBy);
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM assessments"));
+        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM threat_kinds"));
+        var next = Assert.Single(await Store.ClaimPendingAsync("wB", 10, Lease, CancellationToken.None));
+        Assert.Equal((id, 2), (next.Id, next.Version));
+        Assert.True(await Store.SaveAssessmentAsync(Assessment(id) with { ArticleVersion = 2 }, "wB", CancellationToken.None));
+        Assert.Equal(1, (await Store.GetArticleAsync(id, CancellationToken.None))!.SaveCount);
+    }
+
+    [StoreFact]
+    public async Task LateFailureOrRejection_AboutAnOlderVersion_LeavesTheNewerVersionAlone()
+    {
+        var (_, id) = await Store.IngestAsync(Article("/inbox/a.txt", "Draft."), "h1", CancellationToken.None);
+        await Store.ClaimPendingAsync("wA", 10, Lease, CancellationToken.None);
+        await Store.IngestAsync(Article("/inbox/a.txt", "Final."), "h2", CancellationToken.None);
+
+        await Store.RecordFailureAsync(id, 1, "stale", 1, TimeSpan.FromHours(1), CancellationToken.None);
+        await Store.MarkRejectedAsync(id, 1, "stale", CancellationToken.None);
+
+        var stored = (await Store.GetArticleAsync(id, CancellationToken.None))!;
+        Assert.Equal((2, ArticleStatus.New, 0), (stored.Version, stored.Status, stored.Attempts));
+        Assert.Null(stored.Reason);
+        Assert.Single(await Store.ClaimPendingAsync("wB", 10, Lease, CancellationToken.None)); // the stale failure set no retry delay
+
+        await Store.MarkRejectedAsync(id, 2, "too many sentences", CancellationToken.None);
+        Assert.Equal(ArticleStatus.Rejected, (await Store.GetArticleAsync(id, CancellationToken.None))!.Status);
     }
 
     [StoreFact]
@@ -199,7 +246,7 @@ public abstract class ArticleStoreContractTests : IAsyncLifetime
         var (_, id) = await Store.IngestAsync(Article("a.txt", "Text."), "h1", CancellationToken.None);
         await Store.ClaimPendingAsync("w1", 10, Lease, CancellationToken.None);
 
-        await Store.RecordFailureAsync(id, "boom 1", 2, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await Store.RecordFailureAsync(id, 1, "boom 1", 2, TimeSpan.FromMinutes(1), CancellationToken.None);
         var afterFirst = (await Store.GetArticleAsync(id, CancellationToken.None))!;
         Assert.Equal(ArticleStatus.New, afterFirst.Status);
         Assert.Null(afterFirst.ClaimedBy);
@@ -207,7 +254,7 @@ public abstract class ArticleStoreContractTests : IAsyncLifetime
 
         Time.Advance(TimeSpan.FromMinutes(1));
         Assert.Single(await Store.ClaimPendingAsync("w2", 10, Lease, CancellationToken.None));
-        await Store.RecordFailureAsync(id, "boom 2", 2, TimeSpan.FromMinutes(1), CancellationToken.None);
+        await Store.RecordFailureAsync(id, 1, "boom 2", 2, TimeSpan.FromMinutes(1), CancellationToken.None);
 
         var stored = await Store.GetArticleAsync(id, CancellationToken.None);
         Assert.Equal(ArticleStatus.Failed, stored!.Status);
@@ -223,8 +270,8 @@ public abstract class ArticleStoreContractTests : IAsyncLifetime
         var (_, id) = await Store.IngestAsync(Article("a.txt", "Text."), "h1", CancellationToken.None);
         await Store.SaveAssessmentAsync(Assessment(id), "w2", CancellationToken.None);
 
-        await Store.RecordFailureAsync(id, "stale", 1, TimeSpan.Zero, CancellationToken.None);
-        await Store.MarkRejectedAsync(id, "stale", CancellationToken.None);
+        await Store.RecordFailureAsync(id, 1, "stale", 1, TimeSpan.Zero, CancellationToken.None);
+        await Store.MarkRejectedAsync(id, 1, "stale", CancellationToken.None);
 
         var stored = await Store.GetArticleAsync(id, CancellationToken.None);
         Assert.Equal(ArticleStatus.Scored, stored!.Status);
@@ -236,7 +283,7 @@ public abstract class ArticleStoreContractTests : IAsyncLifetime
     {
         var (_, id) = await Store.IngestAsync(Article("a.txt", "Text."), "h1", CancellationToken.None);
 
-        await Store.MarkRejectedAsync(id, "too many sentences (20001 > 20000)", CancellationToken.None);
+        await Store.MarkRejectedAsync(id, 1, "too many sentences (20001 > 20000)", CancellationToken.None);
 
         var stored = await Store.GetArticleAsync(id, CancellationToken.None);
         Assert.Equal(ArticleStatus.Rejected, stored!.Status);

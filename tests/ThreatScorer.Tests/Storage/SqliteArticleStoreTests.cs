@@ -79,6 +79,34 @@ public sealed class SqliteArticleStoreTests : IDisposable
         Assert.Equal(0, claimed.SaveCount);
     }
 
+    [Fact]
+    public async Task ClaimQuery_ReadsAnIndexInClaimOrder_WithoutASort()
+    {
+        await _store.MigrateAsync(CancellationToken.None);
+        await using var connection = new SqliteConnection($"Data Source={_store.DatabasePath}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteArticleStore.ClaimSql;
+        foreach (var name in new[] { "$w", "$until", "$now" })
+        {
+            command.Parameters.AddWithValue(name, "2026-01-01T00:00:00.0000000+00:00");
+        }
+
+        command.Parameters.AddWithValue("$limit", 10);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        var text = string.Join(" | ", plan);
+        Assert.Contains("ix_articles_status_ingested_id", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", text, StringComparison.Ordinal);
+    }
+
     private async Task<long> CountAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={_store.DatabasePath}");
