@@ -42,7 +42,7 @@ public sealed class StanceModel
         Lazy<StanceTargetTypes>? types = null;
         if (features.TargetType)
         {
-            var path = gazetteerPath ?? Path.Combine(Path.GetFullPath(modelDirectory), "..", "..", Scoring.ScoringModels.GazetteerRelativePath);
+            var path = gazetteerPath ?? Scoring.ScoringModels.GazetteerOfModelsRoot(modelDirectory);
             StanceTargetTypes.EnsureExists(path);
             types = new Lazy<StanceTargetTypes>(() => StanceTargetTypes.Load(path));
         }

@@ -12,6 +12,10 @@ public sealed class ScoringModels
 {
     public const string GazetteerRelativePath = "actors/gazetteer.json";
 
+    /// <summary>The gazetteer of the models root a version folder (<c>&lt;root&gt;/&lt;task&gt;/&lt;version&gt;</c>) sits in.</summary>
+    public static string GazetteerOfModelsRoot(string versionDirectory) =>
+        Path.GetFullPath(Path.Combine(versionDirectory, "..", "..", GazetteerRelativePath));
+
     public ScoringModels(ActorRecognizer actors, StanceModel stance, SentimentModel sentiment, ThreatModel threat, InteractionModel interaction)
     {
         Actors = actors;

@@ -30,6 +30,15 @@ internal static class ModelCard
         code; no upstream code is used here. No NewsMTSC text is stored in this repository, only the trained model.)
         """;
 
+    /// <summary>Where a distillation pool dataset comes from and its licence, for the card (by the dataset's name).</summary>
+    public static string PoolDatasetProvenance(string dataset) => dataset switch
+    {
+        DistillationPool.NewsMtsc => "NewsMTSC train sentences (mentions NewsMTSC did not label), MIT licence (notice below)",
+        "whitehouse" => "White House Briefing Room statements 2021–2026 (GitHub brian14708/wh-briefings, CC0 1.0; works of the US federal government, public domain, 17 U.S.C. §105)",
+        "onestopenglish" => "OneStopEnglish corpus, advanced-level Guardian features adapted for learners (GitHub nishkalavallabhi/OneStopEnglishCorpus), CC BY-SA 4.0",
+        _ => "a dataset without a recorded licence: record its source and licence here before shipping",
+    };
+
     public sealed record Content(
         string Task,
         string Version,
@@ -59,9 +68,9 @@ internal static class ModelCard
         sb.Append("## Training data\n\n");
         sb.Append(c.DataDescription.Trim()).Append("\n\n");
         sb.Append("Files (SHA-256 of their bytes is part of the fingerprint):\n\n");
-        foreach (var file in c.TrainFiles)
+        foreach (var file in c.TrainFiles.GroupBy(f => Path.GetFullPath(f), StringComparer.Ordinal))
         {
-            sb.Append(inv, $"- `{Path.GetFileName(file)}`\n");
+            sb.Append(inv, $"- `{Path.GetFileName(file.Key)}`").Append(file.Count() > 1 ? string.Create(inv, $" (given {file.Count()}×)") : string.Empty).Append('\n');
         }
 
         sb.Append("\n### Provenance and licence\n\n").Append(NewsMtscNotice.Trim()).Append("\n\n");
@@ -91,6 +100,11 @@ internal static class ModelCard
         if (hp.MaskTarget)
         {
             sb.Append("- Target names masked by a placeholder (pronouns kept): the model judges what the sentence says about the target, with no prior per name\n");
+        }
+
+        if (hp.TargetType == true)
+        {
+            sb.Append("- Target's actor type (state, IGO, armed group, person, organisation or unknown, from the gazetteer) as a token beside the masked target: a prior per kind of actor, not per name\n");
         }
 
         sb.Append(inv, $"- Word n-grams 1–{hp.WordNgramLength}; char {hp.CharNgramLength}-grams (0 = none); at most {hp.MaxNgramsPerColumn} n-grams per column; lower-cased, diacritics removed, L2-normalised per column\n\n");

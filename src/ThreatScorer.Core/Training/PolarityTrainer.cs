@@ -52,6 +52,9 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
 
     protected abstract string DescribeData(int trainExamples, int trainRecords);
 
+    /// <summary>Where the examples of <see cref="ExtraExamplesAsync"/> came from, with licences (card text; empty by default).</summary>
+    protected virtual string DescribeExtraSources() => string.Empty;
+
     /// <summary>Examples beyond the gold files (stance: teacher labels joined by reference); none by default.</summary>
     protected virtual Task<List<(TInput Input, string Label, float Weight)>> ExtraExamplesAsync(
         TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken) =>
@@ -174,7 +177,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
 
             var card = ModelCard.Render(new ModelCard.Content(
                 Task, version, started, request.Seed, fingerprint, hp, DescribeTask(),
-                DescribeData(trainRows.Count, trainRecords.Count) + DescribeDistillation(request, extra.Count, hp), request.TrainFiles.Concat(request.DistillLabelFiles).ToList(), evaluations,
+                DescribeData(trainRows.Count - extra.Count, trainRecords.Count) + DescribeDistillation(request, extra.Count, hp) + DescribeExtraSources(), request.TrainFiles.Concat(request.DistillLabelFiles).ToList(), evaluations,
                 trainingTime, single, batch, modelBytes, MlNetVersion(),
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.CardFileName), card, cancellationToken);

@@ -52,6 +52,10 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
                 labels.AddRange(await DistillationPool.ReadLabelsAsync(file, cancellationToken));
             }
 
+            _labelsPerDataset = labels.GroupBy(l => l.Mention.Dataset, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (g.Key, g.Count()))
+                .ToList();
             if (labels.Count == 0)
             {
                 return [];
@@ -68,6 +72,15 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
                 : kept.Select(r => (Typed(r.Input), r.Label.Label, weight * r.Label.Confidence)).ToList();
         }
 
+        private List<(string Dataset, int Labels)> _labelsPerDataset = [];
+
+        protected override string DescribeExtraSources() =>
+            _labelsPerDataset.Count == 0
+                ? string.Empty
+                : "\n\nThe teacher's labels by dataset (the text stays in the dataset; only references are stored):\n\n"
+                  + string.Concat(_labelsPerDataset.Select(d => string.Create(
+                      System.Globalization.CultureInfo.InvariantCulture, $"- `{d.Dataset}`: {d.Labels} mentions — {ModelCard.PoolDatasetProvenance(d.Dataset)}\n")));
+
         protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory, gazetteerPath));
 
         protected override string DescribeTask() => """
@@ -79,7 +92,7 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             """;
 
         protected override string DescribeData(int trainExamples, int trainRecords) =>
-            $"Every target mention is one example ({trainExamples} of {trainRecords} lines): the NewsMTSC train split and, "
+            $"Every target mention is one example ({trainExamples} from {trainRecords} lines; a file given twice counts twice): the NewsMTSC train split and, "
             + "when given, the team's own stance sentences in the same format (seeds/training/stance, written by the team; "
             + "see its README: protector versus threat, victims, accusations, ordinary news). "
             + "Evaluated on NewsMTSC dev-rw (real-world distribution) and dev-mt (sentences with several targets); "

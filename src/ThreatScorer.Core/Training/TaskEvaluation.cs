@@ -16,8 +16,14 @@ public sealed record EvaluationRequest(string Task, string ModelDirectory, IRead
     /// <summary>Datasets for joining references in the threat corpus (name → folder).</summary>
     public IReadOnlyDictionary<string, string> Datasets { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The gazetteer, for the actor features of the threat and interaction models.</summary>
-    public string GazetteerPath { get; init; } = Path.Combine("models", "actors", "gazetteer.json");
+    /// <summary>
+    /// The gazetteer, for actor features (threat, interaction) and the target type of stance models that read it;
+    /// null = the gazetteer of the models root the version folder sits in (<c>&lt;root&gt;/actors/gazetteer.json</c>).
+    /// </summary>
+    public string? GazetteerPath { get; init; }
+
+    /// <summary>The gazetteer to use: <see cref="GazetteerPath"/>, else the one of the model's models root.</summary>
+    public string ResolvedGazetteerPath => GazetteerPath ?? Scoring.ScoringModels.GazetteerOfModelsRoot(ModelDirectory);
 }
 
 /// <summary>
@@ -100,7 +106,7 @@ public static class TaskEvaluator
     {
         var model = ThreatModel.Load(request.ModelDirectory);
         var corpus = await ThreatCorpusReader.ReadAsync(request.DataFiles, request.Datasets, cancellationToken);
-        var recognizer = model.UsesActorFeatures ? new ActorRecognizer(Gazetteer.Load(request.GazetteerPath)) : null;
+        var recognizer = model.UsesActorFeatures ? new ActorRecognizer(Gazetteer.Load(request.ResolvedGazetteerPath)) : null;
         var predicted = model.PredictBatch(
             corpus.Examples.Select(e => new ThreatInput(e.Text, ThreatFeatures.ActorTags(recognizer, e.Text))).ToList(), cancellationToken);
         var asClasses = predicted.Select(p => new ClassPrediction(p.Level, p.Levels)).ToList();
@@ -111,7 +117,7 @@ public static class TaskEvaluator
         EvaluationRequest request, CancellationToken cancellationToken)
     {
         var model = InteractionModel.Load(request.ModelDirectory);
-        var recognizer = model.UsesActorFeatures ? new ActorRecognizer(Gazetteer.Load(request.GazetteerPath)) : null;
+        var recognizer = model.UsesActorFeatures ? new ActorRecognizer(Gazetteer.Load(request.ResolvedGazetteerPath)) : null;
         var examples = new List<(string Text, string Label)>();
         var corpusPaths = new List<string>();
         foreach (var file in request.DataFiles)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using ThreatScorer.Core.Actors;
 using ThreatScorer.Core.Models;
@@ -116,6 +117,7 @@ public sealed class DistillationPoolTests : IDisposable
         var labelsFile = _dir.File("labels.jsonl");
         await DistillationPool.WriteLabelsAsync(labelsFile, found.Select(f => new PoolLabel(f.Mention, PolarityLabels.Negative, [0.9f, 0.05f, 0.05f])), CancellationToken.None);
         var train = Directory.GetFiles(Path.Combine(RepoPaths.Seeds, "training", "stance"), "team-stance-0*.jsonl").Order(StringComparer.Ordinal).Take(2).ToList();
+        train.Add(train[0]); // a file given twice counts twice, and the card says so
         var request = new TrainingRequest(ModelTasks.Stance, train, [], 1, _dir.File("models"))
         {
             DistillLabelFiles = [labelsFile],
@@ -129,7 +131,14 @@ public sealed class DistillationPoolTests : IDisposable
         using var metrics = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(result.ModelDirectory, "metrics.json")));
         Assert.Equal(found.Count, metrics.RootElement.GetProperty("distillExamples").GetInt32());
         Assert.Equal(0.5, metrics.RootElement.GetProperty("hyperparameters").GetProperty("distillWeight").GetDouble(), 3);
-        Assert.Contains("Distillation:", await File.ReadAllTextAsync(Path.Combine(result.ModelDirectory, "model-card.md")), StringComparison.Ordinal);
+        var card = await File.ReadAllTextAsync(Path.Combine(result.ModelDirectory, "model-card.md"));
+        Assert.Contains("Distillation:", card, StringComparison.Ordinal);
+        // The pool dataset is named with its count and licence, and the gold count leaves the teacher's examples out.
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"- `whitehouse`: {found.Count} mentions — White House"), card, StringComparison.Ordinal);
+        Assert.Contains("public domain", card, StringComparison.Ordinal);
+        Assert.Contains($"`{Path.GetFileName(train[0])}` (given 2×", card, StringComparison.Ordinal);
+        var goldLines = train.Sum(f => File.ReadLines(f).Count(l => l.Trim().Length > 0));
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"one example ({metrics.RootElement.GetProperty("trainExamples").GetInt32() - found.Count} from {goldLines} lines"), card, StringComparison.Ordinal);
         var model = StanceModel.Load(result.ModelDirectory);
         // One epoch on two files decides no particular label; the trained model must still give a distribution.
         var prediction = model.Predict("The Taliban attacked a border post.", 4, 11);

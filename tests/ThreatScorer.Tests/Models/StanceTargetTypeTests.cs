@@ -86,6 +86,7 @@ public sealed class StanceTargetTypeTests : IDisposable
 
         Assert.True(metrics.RootElement.GetProperty("hyperparameters").GetProperty("targetType").GetBoolean());
         Assert.True(model.UsesTargetType);
+        Assert.Contains("Target's actor type", File.ReadAllText(Path.Combine(directory, "model-card.md")), StringComparison.Ordinal);
         // Names never seen in training: only their kind (found in the gazetteer) tells them apart.
         Assert.Equal(PolarityLabels.Negative, Predict(model, "Hezbollah"));
         Assert.Equal(PolarityLabels.Positive, Predict(model, "ECOWAS"));
