@@ -18,7 +18,7 @@ using ThreatScorer.Core.Models;
 using ThreatScorer.Encoders;
 
 // args: task l2 maxPerDataset out minActors
-var task = args[0]; var l2 = float.Parse(args[1]); var max = int.Parse(args[2]); var outPath = args[3]; var minActors = int.Parse(args[4]);
+var task = args[0]; var l2 = float.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture); var max = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture); var outPath = args[3]; var minActors = int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture);
 var ct = CancellationToken.None;
 Environment.CurrentDirectory = Path.GetFullPath(Path.Combine(AppContext.GetData("EntryPointFileDirectoryPath") as string ?? ".", "..", ".."));
 var sets = new Dictionary<string, string> { ["newsmtsc"] = "../shared/data/newsmtsc" };

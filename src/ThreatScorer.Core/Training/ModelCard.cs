@@ -104,7 +104,7 @@ internal static class ModelCard
 
         if (hp.TargetType == true)
         {
-            sb.Append("- Target's actor type (state, IGO, armed group, person, organisation or unknown, from the gazetteer) as a token beside the masked target: a prior per kind of actor, not per name\n");
+            sb.Append("- Target's actor type (state, IGO, armed group, person, organisation or unknown, from the gazetteer) as a token beside the masked target: a prior per kind of actor, not per name (the gazetteer is listed with the files: its bytes are in the fingerprint)\n");
         }
 
         sb.Append(inv, $"- Word n-grams 1–{hp.WordNgramLength}; char {hp.CharNgramLength}-grams (0 = none); at most {hp.MaxNgramsPerColumn} n-grams per column; lower-cased, diacritics removed, L2-normalised per column\n\n");

@@ -52,6 +52,13 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
 
     protected abstract string DescribeData(int trainExamples, int trainRecords);
 
+    /// <summary>
+    /// Files other than the data that shape the features (stance with the target type: the gazetteer). Their bytes
+    /// are part of the fingerprint and they are listed in metrics.json and the card, so a changed gazetteer makes a
+    /// new version rather than a different model under the same name.
+    /// </summary>
+    protected virtual IReadOnlyList<string> FeatureFiles(TrainingRequest request, TextClassifierHyperparameters hp) => [];
+
     /// <summary>Where the examples of <see cref="ExtraExamplesAsync"/> came from, with licences (card text; empty by default).</summary>
     protected virtual string DescribeExtraSources() => string.Empty;
 
@@ -110,7 +117,8 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
         var extra = await ExtraExamplesAsync(request, hp, cancellationToken);
         trainRows.AddRange(extra.Select(e => ToRow(e.Input, e.Label, e.Weight, hp)));
 
-        var fingerprint = await FingerprintAsync(request, hp, cancellationToken);
+        var featureFiles = FeatureFiles(request, hp);
+        var fingerprint = await FingerprintAsync(request, hp, featureFiles, cancellationToken);
         var version = ModelRegistry.VersionName(Task, started, fingerprint);
         var taskDir = Path.GetFullPath(Path.Combine(request.ModelsRoot, Task));
         Directory.CreateDirectory(taskDir);
@@ -162,6 +170,11 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             }
 
             metrics["trainFiles"] = TrainingFiles.Describe(request.TrainFiles);
+            if (featureFiles.Count > 0)
+            {
+                metrics["featureFiles"] = TrainingFiles.Describe(featureFiles);
+            }
+
             metrics["trainingSeconds"] = Math.Round(trainingTime.TotalSeconds, 2);
             metrics["singleThreadPredictionsPerSecond"] = Math.Round(single);
             metrics["batchPredictionsPerSecond"] = Math.Round(batch);
@@ -177,7 +190,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
 
             var card = ModelCard.Render(new ModelCard.Content(
                 Task, version, started, request.Seed, fingerprint, hp, DescribeTask(),
-                DescribeData(trainRows.Count - extra.Count, trainRecords.Count) + DescribeDistillation(request, extra.Count, hp) + DescribeExtraSources(), request.TrainFiles.Concat(request.DistillLabelFiles).ToList(), evaluations,
+                DescribeData(trainExamples.Count, trainRecords.Count) + DescribeDistillation(request, extra.Count, hp) + DescribeExtraSources(), request.TrainFiles.Concat(request.DistillLabelFiles).Concat(featureFiles).ToList(), evaluations,
                 trainingTime, single, batch, modelBytes, MlNetVersion(),
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.CardFileName), card, cancellationToken);
@@ -254,10 +267,10 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
     }
 
     private static async Task<string> FingerprintAsync(
-        TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken)
+        TrainingRequest request, TextClassifierHyperparameters hp, IReadOnlyList<string> featureFiles, CancellationToken cancellationToken)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in request.TrainFiles.Concat(request.DistillLabelFiles))
+        foreach (var file in request.TrainFiles.Concat(request.DistillLabelFiles).Concat(featureFiles))
         {
             sha.AppendData(await File.ReadAllBytesAsync(file, cancellationToken));
         }

@@ -52,10 +52,6 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
                 labels.AddRange(await DistillationPool.ReadLabelsAsync(file, cancellationToken));
             }
 
-            _labelsPerDataset = labels.GroupBy(l => l.Mention.Dataset, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (g.Key, g.Count()))
-                .ToList();
             if (labels.Count == 0)
             {
                 return [];
@@ -64,7 +60,11 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             var resolved = await DistillationPool.ResolveAsync(labels, request.Datasets, cancellationToken);
             var weight = hp.DistillWeight ?? 1f;
             var minimum = hp.DistillMinConfidence ?? 0f;
-            var kept = resolved.Where(r => r.Label.Confidence >= minimum);
+            var kept = resolved.Where(r => r.Label.Confidence >= minimum).ToList();
+            _labelsPerDataset = resolved.GroupBy(r => r.Label.Mention.Dataset, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (g.Key, kept.Count(k => k.Label.Mention.Dataset == g.Key), g.Count()))
+                .ToList();
             return hp.DistillSoft == true
                 ? kept.SelectMany(r => PolarityLabels.All.Select((label, i) => (Typed(r.Input), label, weight * r.Label.Probabilities[i])))
                     .Where(e => e.Item3 > 0)
@@ -72,14 +72,17 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
                 : kept.Select(r => (Typed(r.Input), r.Label.Label, weight * r.Label.Confidence)).ToList();
         }
 
-        private List<(string Dataset, int Labels)> _labelsPerDataset = [];
+        private List<(string Dataset, int Used, int Read)> _labelsPerDataset = [];
+
+        protected override IReadOnlyList<string> FeatureFiles(TrainingRequest request, TextClassifierHyperparameters hp) =>
+            hp.TargetType == true ? [request.GazetteerPath] : [];
 
         protected override string DescribeExtraSources() =>
             _labelsPerDataset.Count == 0
                 ? string.Empty
                 : "\n\nThe teacher's labels by dataset (the text stays in the dataset; only references are stored):\n\n"
                   + string.Concat(_labelsPerDataset.Select(d => string.Create(
-                      System.Globalization.CultureInfo.InvariantCulture, $"- `{d.Dataset}`: {d.Labels} mentions — {ModelCard.PoolDatasetProvenance(d.Dataset)}\n")));
+                      System.Globalization.CultureInfo.InvariantCulture, $"- `{d.Dataset}`: {d.Used} mentions{(d.Used < d.Read ? $" (of {d.Read} read; the rest under the confidence floor)" : string.Empty)} — {ModelCard.PoolDatasetProvenance(d.Dataset)}\n")));
 
         protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory, gazetteerPath));
 
@@ -92,7 +95,7 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             """;
 
         protected override string DescribeData(int trainExamples, int trainRecords) =>
-            $"Every target mention is one example ({trainExamples} from {trainRecords} lines; a file given twice counts twice): the NewsMTSC train split and, "
+            $"Every target mention is one example ({trainExamples} gold examples; a file given twice, as marked below, counts twice): the NewsMTSC train split and, "
             + "when given, the team's own stance sentences in the same format (seeds/training/stance, written by the team; "
             + "see its README: protector versus threat, victims, accusations, ordinary news). "
             + "Evaluated on NewsMTSC dev-rw (real-world distribution) and dev-mt (sentences with several targets); "

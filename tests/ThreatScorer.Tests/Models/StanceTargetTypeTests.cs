@@ -96,6 +96,23 @@ public sealed class StanceTargetTypeTests : IDisposable
         Assert.Equal(PolarityLabels.Positive, model.Predict(new StanceInput(sentence, from, from + 9, ActorType.Igo)).Label);
     }
 
+    [Fact]
+    public void Train_WithTargetType_PutsTheGazetteerInTheFingerprint_SoAChangedOneIsANewVersion()
+    {
+        var first = TrainTypeOnlyModel(out var version);
+        Directory.CreateDirectory(_root);
+        var edited = Path.Combine(_root, "edited-gazetteer.json");
+        // Same content re-serialised with different whitespace: other bytes, so another fingerprint.
+        File.WriteAllText(edited, JsonSerializer.Serialize(JsonDocument.Parse(File.ReadAllText(Gazetteer)).RootElement));
+
+        TrainTypeOnlyModel(edited, out var other);
+
+        Assert.NotEqual(version, other);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(first, ModelTasks.Stance, version, "metrics.json")));
+        Assert.Equal("gazetteer.json", Assert.Single(metrics.RootElement.GetProperty("featureFiles").EnumerateArray()).GetProperty("name").GetString());
+        Assert.Contains("- `gazetteer.json`", File.ReadAllText(Path.Combine(first, ModelTasks.Stance, version, "model-card.md")), StringComparison.Ordinal);
+    }
+
     private static string Predict(StanceModel model, string name)
     {
         var sentence = $"Reporters asked about {name} at the briefing.";
@@ -105,7 +122,9 @@ public sealed class StanceTargetTypeTests : IDisposable
 
     // Identical sentences where only the kind of actor decides the label: armed groups negative, IGOs positive,
     // people neutral. With the target masked, nothing but the type token can separate them.
-    private string TrainTypeOnlyModel(out string version)
+    private string TrainTypeOnlyModel(out string version) => TrainTypeOnlyModel(Gazetteer, out version);
+
+    private string TrainTypeOnlyModel(string gazetteer, out string version)
     {
         string[] armed = ["Taliban", "Islamic State", "Boko Haram", "Al-Shabaab", "Hamas", "Haqqani network"];
         string[] igos = ["United Nations", "NATO", "African Union", "European Union", "World Bank"];
@@ -133,7 +152,7 @@ public sealed class StanceTargetTypeTests : IDisposable
         var request = new TrainingRequest(ModelTasks.Stance, [train], [train], Seed: 1, models)
         {
             Hyperparameters = TextClassifierHyperparameters.StanceDefault with { TargetType = true },
-            GazetteerPath = Gazetteer,
+            GazetteerPath = gazetteer,
             MeasureThroughput = false,
         };
         var result = new StanceTrainer(new FakeTimeProvider(TrainedTinyModels.TrainingDate)).TrainAsync(request, null, CancellationToken.None).GetAwaiter().GetResult();
