@@ -15,6 +15,8 @@ public sealed class EvaluationTests : IDisposable
     {
         // Four sentences; the expected metrics below are computed by hand from the model's own predictions,
         // which the test first reads back, so the arithmetic (not the model) is under test.
+        // The request names no gazetteer: the shipped stance model reads the target's actor type, so this also checks
+        // that evaluation finds the gazetteer of the models root the version folder sits in.
         var model = Path.Combine(RepoPaths.Models, "stance", ModelRegistry.ActiveVersion(RepoPaths.Models, "stance")!);
         var file = _dir.Write("small.jsonl", string.Join('\n',
             """{"id":"1","mention":"Hamas","polarity":-1,"from":0,"to":5,"sentence":"Hamas fired rockets at civilians and killed three children."}""",
