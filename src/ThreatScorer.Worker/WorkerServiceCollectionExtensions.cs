@@ -52,8 +52,12 @@ public static class WorkerServiceCollectionExtensions
                     s.UsePostgres(Npgsql.NpgsqlFactory.Instance, store.ConnectionString!);
                     s.UseClustering(c =>
                     {
+                        // A node whose check-in is later than this is taken for dead and its acquired firings are
+                        // recovered by the others, so a node that is merely starved of CPU (replicas sharing a small
+                        // host with the database) would run a firing a second time. 60 s keeps that from happening
+                        // under load; a really dead node's firing waits a minute, its articles' leases do the rest.
                         c.CheckinInterval = TimeSpan.FromSeconds(5);
-                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(60);
                     });
                     s.ProvisionSchema();
                 });
