@@ -65,10 +65,12 @@ public static class LanguageCheck
         }
 
         Span<int> scripts = stackalloc int[ScriptNames.Length];
-        int letters = 0, words = 0, functionWords = 0, tokens = 0;
+        int letters = 0, words = 0, functionWords = 0;
         var span = text.AsSpan();
         var i = 0;
-        while (i < span.Length && tokens < MaxWords)
+        // The window is MaxWords words with letters: tokens without any (numbers, punctuation) do not use it up, so
+        // a long run of figures cannot hide the text after it. With no letters at all the whole text is read.
+        while (i < span.Length && words < MaxWords)
         {
             // One whitespace-separated token: its letters counted by script, then the token as a word.
             if (char.IsWhiteSpace(span[i]))
@@ -91,7 +93,6 @@ public static class LanguageCheck
                 i += Math.Max(consumed, 1);
             }
 
-            tokens++;
             letters += tokenLetters;
             if (tokenLetters > 0)
             {
@@ -101,7 +102,7 @@ public static class LanguageCheck
             }
         }
 
-        if (letters == 0 && !HasLetter(span[i..]))
+        if (letters == 0)
         {
             return "no words: the text holds no letters";
         }
@@ -129,19 +130,6 @@ public static class LanguageCheck
         }
 
         return null;
-    }
-
-    private static bool HasLetter(ReadOnlySpan<char> text)
-    {
-        foreach (var rune in text.EnumerateRunes())
-        {
-            if (Rune.IsLetter(rune))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static bool IsEnglishTag(string tag) =>

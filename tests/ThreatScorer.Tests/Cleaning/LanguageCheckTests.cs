@@ -36,6 +36,15 @@ public sealed class LanguageCheckTests
     }
 
     [Fact]
+    public void FiguresBeforeTheText_DoNotUseUpTheWindow()
+    {
+        // Letterless tokens are not words: the Russian text after them is still read and judged.
+        var numbers = string.Concat(Enumerable.Repeat("42 ", LanguageCheck.MaxWords + 10));
+        var russian = string.Concat(Enumerable.Repeat("Москва заявила, что продолжит переговоры. ", 20));
+        Assert.Contains("Cyrillic", LanguageCheck.WhyNotEnglish(numbers + russian, null), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void OnlyTheFirstWordsAreRead()
     {
         // A long English article with a foreign appendix far past the window is judged by its opening.
