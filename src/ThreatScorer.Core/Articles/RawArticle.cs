@@ -20,6 +20,12 @@ public sealed record RawArticle
 
     /// <summary>1-based line for JSONL inputs; null for whole-file formats.</summary>
     public int? SourceLine { get; init; }
+
+    /// <summary>"path" or "path:line", for messages.</summary>
+    public string Location => LocationOf(SourcePath, SourceLine);
+
+    /// <summary>"path" or "path:line": how logs and the CLI name an input.</summary>
+    public static string LocationOf(string path, int? line) => line is { } l ? $"{path}:{l}" : path;
 }
 
 /// <summary>
@@ -41,7 +47,7 @@ public sealed record ArticleReadResult
     public bool IsRejected => RejectionReason is not null;
 
     /// <summary>"path" or "path:line", for messages.</summary>
-    public string Location => SourceLine is { } line ? $"{SourcePath}:{line}" : SourcePath;
+    public string Location => RawArticle.LocationOf(SourcePath, SourceLine);
 
     /// <summary>"location: reason" for a rejection, as logs and the CLI print it; null when accepted.</summary>
     public string? RejectionMessage => IsRejected ? $"{Location}: {RejectionReason}" : null;

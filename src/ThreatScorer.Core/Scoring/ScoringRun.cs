@@ -6,8 +6,16 @@ using ThreatScorer.Core.Storage;
 
 namespace ThreatScorer.Core.Scoring;
 
-/// <summary>What one run did.</summary>
-public sealed record RunSummary(string RunId, IngestSummary Ingest, int Scored, int Rejected, int Failed, TimeSpan Duration, bool Cancelled);
+/// <summary>What one run did: what it ingested, and how many articles it scored, rejected, failed or found superseded.</summary>
+/// <param name="RunId">The run's id (in every log line of the run).</param>
+/// <param name="Ingest">The inbox ingest at the start of the run.</param>
+/// <param name="Scored">Articles scored and saved.</param>
+/// <param name="Rejected">Inputs rejected (at ingest or by the scorer).</param>
+/// <param name="Failed">Scoring attempts that threw.</param>
+/// <param name="Duration">Wall time of the run.</param>
+/// <param name="Cancelled">Whether shutdown stopped the run early.</param>
+/// <param name="Superseded">Scored but not saved: another replica ingested a newer version meanwhile (it is queued).</param>
+public sealed record RunSummary(string RunId, IngestSummary Ingest, int Scored, int Rejected, int Failed, TimeSpan Duration, bool Cancelled, int Superseded = 0);
 
 /// <summary>
 /// One run of the worker: ingest the inbox folders, then claim pending articles in batches and score them until
@@ -39,7 +47,7 @@ public sealed class ScoringRun(
         metrics.RecordIngested(ingest.Added + ingest.NewVersions);
         metrics.RecordRejected(ingest.Rejected);
         await retry.RunAsync(RecordBacklogAsync, "count the backlog", cancellationToken);
-        int scored = 0, rejected = ingest.Rejected, failed = 0;
+        int scored = 0, rejected = ingest.Rejected, failed = 0, superseded = 0;
         var cancelled = false;
         try
         {
@@ -69,7 +77,7 @@ public sealed class ScoringRun(
                     {
                         case ArticleOutcome.Scored: scored++; break;
                         case ArticleOutcome.Rejected: rejected++; break;
-                        case ArticleOutcome.Superseded: break;
+                        case ArticleOutcome.Superseded: superseded++; break;
                         default: failed++; break;
                     }
                 }
@@ -106,11 +114,11 @@ public sealed class ScoringRun(
             logger.LogWarning("Could not count the backlog: {Error}", ex.Message);
         }
 
-        var summary = new RunSummary(runId, ingest, scored, rejected, failed, time.GetElapsedTime(started), cancelled);
+        var summary = new RunSummary(runId, ingest, scored, rejected, failed, time.GetElapsedTime(started), cancelled, superseded);
         logger.LogInformation(
-            "Run {RunId} {State}: {Files} files read ({Unchanged} unchanged), {Added} new articles, {Versions} new versions, {Duplicates} duplicates, {Scored} scored, {Rejected} rejected, {Failed} failed in {DurationMs:F0} ms",
+            "Run {RunId} {State}: {Files} files read ({Unchanged} unchanged), {Added} new articles, {Versions} new versions, {Duplicates} duplicates, {Scored} scored, {Rejected} rejected, {Failed} failed, {Superseded} superseded in {DurationMs:F0} ms",
             runId, cancelled ? "cancelled" : "finished", ingest.FilesRead, ingest.FilesUnchanged, ingest.Added, ingest.NewVersions,
-            ingest.Duplicates, scored, rejected, failed, summary.Duration.TotalMilliseconds);
+            ingest.Duplicates, scored, rejected, failed, superseded, summary.Duration.TotalMilliseconds);
         return summary;
     }
 
@@ -118,10 +126,11 @@ public sealed class ScoringRun(
     {
         using var scope = logger.BeginScope("article {ArticleId}", article.Id);
         var started = time.GetTimestamp();
+        var raw = ToRaw(article);
         ScoringResult result;
         try
         {
-            result = scorer.Score(ToRaw(article), new ArticleIdentity(article.Id, article.Version), settings.Limits, cancellationToken);
+            result = scorer.Score(raw, new ArticleIdentity(article.Id, article.Version), settings.Limits, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -132,7 +141,7 @@ public sealed class ScoringRun(
                 "record a failure", cancellationToken);
             metrics.RecordFailed();
             logger.LogError(ex, "Scoring article {ArticleId} ({Location}) failed (attempt {Attempt} of {MaxAttempts})",
-                article.Id, Location(article), article.Attempts + 1, settings.MaxAttempts);
+                article.Id, raw.Location, article.Attempts + 1, settings.MaxAttempts);
             return ArticleOutcome.Failed;
         }
 
@@ -140,7 +149,7 @@ public sealed class ScoringRun(
         {
             await retry.RunAsync(_ => store.MarkRejectedAsync(article.Id, article.Version, result.RejectionReason!, CancellationToken.None), "record a rejection", cancellationToken);
             metrics.RecordRejected(1);
-            logger.LogWarning("Rejected article {ArticleId} ({Location}): {Reason}", article.Id, Location(article), result.RejectionReason);
+            logger.LogWarning("Rejected article {ArticleId} ({Location}): {Reason}", article.Id, raw.Location, result.RejectionReason);
             return ArticleOutcome.Rejected;
         }
 
@@ -151,8 +160,8 @@ public sealed class ScoringRun(
         {
             // Another replica ingested an edited copy while this one was scored: the newer version waits its turn.
             logger.LogWarning(
-                "Article {ArticleId} version {Version} ({Source}) was superseded by a newer version while it was scored; its score was not saved and the newer version is queued",
-                article.Id, article.Version, article.SourcePath);
+                "Article {ArticleId} version {Version} ({Location}) was superseded by a newer version while it was scored; its score was not saved and the newer version is queued",
+                article.Id, article.Version, raw.Location);
             return ArticleOutcome.Superseded;
         }
 
@@ -172,10 +181,6 @@ public sealed class ScoringRun(
         var counts = await store.CountByStatusAsync(cancellationToken);
         metrics.RecordBacklog(counts.GetValueOrDefault(ArticleStatus.New));
     }
-
-    /// <summary>"path" or "path:line" (JSONL), as the inbox names an input in its own log lines.</summary>
-    private static string Location(StoredArticle article) =>
-        article.SourceLine is { } line ? $"{article.SourcePath}:{line}" : article.SourcePath;
 
     private static RawArticle ToRaw(StoredArticle article) => new()
     {

@@ -45,7 +45,7 @@ public sealed class ScoringRunTests : IDisposable
             new ScoringRunSettings([inbox], ArticleLimits.Default, 10, 3), CancellationToken.None);
 
         // The run goes on: the other article is scored, and so is version 2 once it comes up for claiming.
-        Assert.Equal((2, 0, false), (summary.Scored, summary.Failed, summary.Cancelled));
+        Assert.Equal((2, 0, 1, false), (summary.Scored, summary.Failed, summary.Superseded, summary.Cancelled));
         var store = host.Services.GetRequiredService<IArticleStore>();
         var scored = await store.ListArticlesAsync(10, ArticleStatus.Scored, CancellationToken.None);
         Assert.Equal(2, scored.Count);
