@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ThreatScorer.Cli.Commands;
+using ThreatScorer.Core.Models;
+using ThreatScorer.Core.Training;
 
 var root = new RootCommand("ThreatScorer: score news for threat framing and stance toward the actors it names.")
 {
@@ -37,9 +39,22 @@ catch (Microsoft.Extensions.Options.OptionsValidationException ex)
     await Console.Error.WriteLineAsync("error: invalid settings:\n  - " + string.Join("\n  - ", ex.Failures));
     return ExitCodes.BadInput;
 }
+catch (ModelLoadException ex)
+{
+    // For every command: a missing or corrupt model names its path and why.
+    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    return ExitCodes.ModelError;
+}
+catch (Exception ex) when (ex is CliUsageException or InputFormatException or DistillationDataException
+    or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+{
+    // For every command: bad input files name the file (and line, field) in the message; no stack trace needed.
+    await Console.Error.WriteLineAsync($"error: {ex.Message}");
+    return ExitCodes.BadInput;
+}
 catch (Exception ex) when (ex is not OutOfMemoryException)
 {
-    // What System.CommandLine's default handler would print (the default is off so the case above can be caught).
+    // What System.CommandLine's default handler would print (the default is off so the cases above can be caught).
     await Console.Error.WriteLineAsync($"error: unexpected failure: {ex}");
-    return 1;
+    return ExitCodes.Failure;
 }

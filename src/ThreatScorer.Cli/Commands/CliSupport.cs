@@ -6,6 +6,32 @@ using ThreatScorer.Core.Configuration;
 
 namespace ThreatScorer.Cli.Commands;
 
+/// <summary>A command line the command cannot use (the message names the option); exit code 2.</summary>
+internal sealed class CliUsageException(string message) : Exception(message);
+
+/// <summary>Parsing shared by the commands' options.</summary>
+internal static class CliArguments
+{
+    /// <summary><c>name=path</c> items of <paramref name="option"/> as a map (later items win).</summary>
+    /// <exception cref="CliUsageException">An item is not <c>name=path</c>.</exception>
+    public static Dictionary<string, string> NamedPaths(IEnumerable<string> items, string option)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || eq == item.Length - 1)
+            {
+                throw new CliUsageException($"{option} {item}: expected name=path");
+            }
+
+            map[item[..eq]] = item[(eq + 1)..];
+        }
+
+        return map;
+    }
+}
+
 /// <summary>Exit codes shared by every command.</summary>
 internal static class ExitCodes
 {

@@ -31,18 +31,7 @@ internal static class DistillCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var map = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var item in parse.GetValue(pools)!)
-            {
-                var eq = item.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0)
-                {
-                    await Console.Error.WriteLineAsync($"error: --pool {item}: expected name=path");
-                    return ExitCodes.BadInput;
-                }
-
-                map[item[..eq]] = item[(eq + 1)..];
-            }
+            var map = CliArguments.NamedPaths(parse.GetValue(pools)!, "--pool");
 
             try
             {

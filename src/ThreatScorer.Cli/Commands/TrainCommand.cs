@@ -29,9 +29,14 @@ internal static class TrainCommand
             Description = "Stance: teacher labels by reference (from distill-label), joined with their text through --dataset (whitehouse, onestopenglish, newsmtsc) and added to the gold data; see --set distillWeight / distillMinConfidence.",
             AllowMultipleArgumentsPerToken = true,
         };
+        var gazetteer = new Option<string>("--gazetteer")
+        {
+            Description = "Actor gazetteer for the threat/interaction actor features and the stance target type (its bytes are part of the fingerprint when used).",
+            DefaultValueFactory = _ => Path.Combine("models", "actors", "gazetteer.json"),
+        };
         var command = new Command("train", "Train a model from labelled data and write its version folder (model.zip, model card, metrics).")
         {
-            task, data, dev, seed, output, activate, datasets, set, distill,
+            task, data, dev, seed, output, activate, datasets, set, distill, gazetteer,
         };
         command.SetAction((parse, ct) =>
         {
@@ -63,6 +68,7 @@ internal static class TrainCommand
                     ThreatHyperparameters = threatHp,
                     Datasets = Datasets(parse.GetValue(datasets) ?? []),
                     DistillLabelFiles = parse.GetValue(distill) ?? [],
+                    GazetteerPath = parse.GetValue(gazetteer)!,
                 },
                 ct);
         });
@@ -90,13 +96,9 @@ internal static class TrainCommand
             }
         }
 
-        foreach (var item in given)
+        foreach (var (name, path) in CliArguments.NamedPaths(given, "--dataset"))
         {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                map[item[..eq]] = item[(eq + 1)..];
-            }
+            map[name] = path;
         }
 
         return map;

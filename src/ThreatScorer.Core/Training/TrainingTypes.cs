@@ -127,7 +127,7 @@ public sealed record TrainingRequest(
     /// <summary>Threat/interaction settings; null = <see cref="Threat.ThreatHyperparameters.Default"/>.</summary>
     public Threat.ThreatHyperparameters? ThreatHyperparameters { get; init; }
 
-    /// <summary>The actor gazetteer, for models that use actor features (threat, interaction).</summary>
+    /// <summary>The actor gazetteer, for models that use actor features (threat, interaction) or the stance target type (relative paths from the working directory; <c>train --gazetteer</c>).</summary>
     public string GazetteerPath { get; init; } = Path.Combine("models", "actors", "gazetteer.json");
 
     /// <summary>

@@ -111,6 +111,27 @@ public sealed class CliProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryCommand_MapsModelAndInputErrorsToTheirExitCodes_WithoutAStackTrace()
+    {
+        // encoder-probe has no error handling of its own: the program-wide mapping names the problem.
+        var (exit, _, stderr) = await RunAsync("encoder-probe", "--task", "threat", "--models", _dir.File("nowhere"));
+        Assert.Equal(3, exit);
+        Assert.Contains("nowhere", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected failure", stderr, StringComparison.Ordinal);
+
+        var bad = _dir.Write("bad.jsonl", "{\"id\": \"x\", \"text\": \"A sentence.\"}\n");
+        (exit, _, stderr) = await RunAsync("encoder-probe", "--task", "threat", "--data", bad);
+        Assert.Equal(2, exit);
+        Assert.Contains("bad.jsonl", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected failure", stderr, StringComparison.Ordinal);
+
+        // A name=path option without the "=" was silently dropped before; now it is named.
+        (exit, _, stderr) = await RunAsync("evaluate", "--task", "stance", "--data", bad, "--dataset", "cameo");
+        Assert.Equal(2, exit);
+        Assert.Contains("--dataset cameo: expected name=path", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Db_WinsOverAPostgreSqlProviderFromTheEnvironment_AndWithoutItTheErrorSaysHowToChooseSqlite()
     {
         var (exit, stdout, stderr) = await RunWithPostgresEnvironmentAsync("list", "--db", _dir.File("local.db"));
