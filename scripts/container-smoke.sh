@@ -156,7 +156,8 @@ worker=$!
 
 db=$work/data/threatscorer.db
 scored=0
-for _ in $(seq 1 480); do
+score_wait_s=240
+for _ in $(seq 1 $((score_wait_s * 2))); do
     if [ -f "$db" ]; then
         scored=$(sqlite3 "file:$db?mode=ro" "select count(*) from assessments" 2>/dev/null || echo 0)
         [ "$scored" -ge 1 ] && break
@@ -164,7 +165,7 @@ for _ in $(seq 1 480); do
     kill -0 "$worker" 2>/dev/null || { cat "$work/worker.log"; fail "the worker exited before scoring"; }
     sleep 0.5
 done
-[ "$scored" -ge 1 ] || { tail -30 "$work/worker.log"; fail "no score in the mounted database after 240 s"; }
+[ "$scored" -ge 1 ] || { tail -30 "$work/worker.log"; fail "no score in the mounted database after ${score_wait_s} s"; }
 say "seed article scored $(( $(date +%s) - run_started ))s after start: $(sqlite3 "file:$db?mode=ro" "select article_id, threat_level, round(threat_score, 2) from assessments")"
 owner=$(stat -c %u "$db")
 [ "$owner" = "1654" ] || fail "the database was written by UID $owner, not 1654"

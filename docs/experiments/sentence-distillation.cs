@@ -64,7 +64,7 @@ var probs = SentenceProbe.Blend(SentenceProbe.Score(ml, head, poolF), nGram(pool
 var decided = SentenceProbe.Decide(probs, labels);
 // group names that are never dev
 int gi = 0;
-string Group() { while (true) { var g = $"zdist-g{gi++}"; if (ThreatScorer.Core.Storage.Hashing.Sha256Hex("threat-split:" + g)[0] is not ('0' or '1' or '2')) return g; } }
+string Group() { while (true) { var g = $"zdist-g{gi++}"; if (!ThreatCorpusReader.IsDevGroup(g)) return g; } }
 using var w = new StreamWriter(outPath);
 for (int i = 0; i < pool.Count; i++)
 {

@@ -93,6 +93,7 @@ public sealed class MiniLmEncoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(pool);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         var order = Enumerable.Range(0, inputs.Count).OrderBy(i => inputs[i].Length).ToArray();
         var output = new float[inputs.Count][];
         for (var start = 0; start < order.Length; start += batchSize)

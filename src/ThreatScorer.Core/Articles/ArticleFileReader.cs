@@ -103,7 +103,7 @@ public sealed class ArticleFileReader
     }
 
     /// <summary>Why an entry of size 0 is rejected: an empty file, a named pipe and a device look alike from outside.</summary>
-    private const string SizeZeroReason = "size 0: an empty file, pipe or device (not opened)";
+    internal const string SizeZeroReason = "size 0: an empty file, pipe or device (not opened)";
 
     private static string EmptyHash { get; } = Convert.ToHexStringLower(SHA256.HashData([]));
 

@@ -72,9 +72,12 @@ internal static class TextFeatures
         return row;
     }
 
-    /// <summary>The word the target-type feature adds, e.g. <c>xxtypearmedgroup</c>.</summary>
-    public static string TypeToken(Actors.ActorType? type) =>
-        "xxtype" + (type ?? Actors.ActorType.Unknown).ToString().ToLowerInvariant();
+    /// <summary>The word the target-type feature adds, e.g. <c>xxtypearmedgroup</c> (built once per type: it is on the scoring path).</summary>
+    public static string TypeToken(Actors.ActorType? type) => TypeTokens[(int)(type ?? Actors.ActorType.Unknown)];
+
+    private static readonly string[] TypeTokens = Enum.GetValues<Actors.ActorType>()
+        .Select(t => "xxtype" + t.ToString().ToLowerInvariant())
+        .ToArray();
 
     public static StanceRow Stance(string sentence, int from, int to, StanceFeatures settings)
     {

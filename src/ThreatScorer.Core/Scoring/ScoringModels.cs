@@ -54,7 +54,7 @@ public sealed class ScoringModels
         }
 
         var stance = StanceModel.LoadActive(modelsRoot);
-        var sentiment = SentimentModel.Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Sentiment));
+        var sentiment = SentimentModel.LoadActive(modelsRoot);
         var threat = ThreatModel.LoadActive(modelsRoot);
         var interaction = InteractionModel.LoadActive(modelsRoot);
         return new ScoringModels(new ActorRecognizer(gazetteer), stance, sentiment, threat, interaction);

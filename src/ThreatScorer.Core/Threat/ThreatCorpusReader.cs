@@ -93,8 +93,11 @@ public static class ThreatCorpusReader
     public static bool IsDev(ThreatExample example)
     {
         ArgumentNullException.ThrowIfNull(example);
-        return Storage.Hashing.Sha256Hex("threat-split:" + example.Group)[0] is '0' or '1' or '2';
+        return IsDevGroup(example.Group);
     }
+
+    /// <summary>Whether a group name falls in the dev split (about one group in five, by a hash of the name).</summary>
+    public static bool IsDevGroup(string group) => Storage.Hashing.Sha256Hex("threat-split:" + group)[0] is '0' or '1' or '2';
 
     private static async Task<ThreatExample?> ParseAsync(
         string line,

@@ -59,13 +59,16 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
     /// </summary>
     protected virtual IReadOnlyList<string> FeatureFiles(TrainingRequest request, TextClassifierHyperparameters hp) => [];
 
-    /// <summary>Where the examples of <see cref="ExtraExamplesAsync"/> came from, with licences (card text; empty by default).</summary>
-    protected virtual string DescribeExtraSources() => string.Empty;
+    /// <summary>Examples beyond the gold files, and the card paragraph saying where they came from.</summary>
+    protected sealed record ExtraExamples(List<(TInput Input, string Label, float Weight)> Examples, string CardText)
+    {
+        public static ExtraExamples None { get; } = new([], string.Empty);
+    }
 
     /// <summary>Examples beyond the gold files (stance: teacher labels joined by reference); none by default.</summary>
-    protected virtual Task<List<(TInput Input, string Label, float Weight)>> ExtraExamplesAsync(
+    protected virtual Task<ExtraExamples> ExtraExamplesAsync(
         TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken) =>
-        System.Threading.Tasks.Task.FromResult(new List<(TInput Input, string Label, float Weight)>());
+        System.Threading.Tasks.Task.FromResult(ExtraExamples.None);
 
     public async Task<TrainingResult> TrainAsync(
         TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
@@ -115,7 +118,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             hp.BalanceClasses ? (float)trainExamples.Count / (counts.Count * counts[e.Label]) : 1f,
             hp));
         var extra = await ExtraExamplesAsync(request, hp, cancellationToken);
-        trainRows.AddRange(extra.Select(e => ToRow(e.Input, e.Label, e.Weight, hp)));
+        trainRows.AddRange(extra.Examples.Select(e => ToRow(e.Input, e.Label, e.Weight, hp)));
 
         var featureFiles = FeatureFiles(request, hp);
         var fingerprint = await FingerprintAsync(request, hp, featureFiles, cancellationToken);
@@ -165,7 +168,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             metrics["trainExamples"] = trainRows.Count;
             if (request.DistillLabelFiles.Count > 0)
             {
-                metrics["distillExamples"] = extra.Count;
+                metrics["distillExamples"] = extra.Examples.Count;
                 metrics["distillLabelFiles"] = TrainingFiles.Describe(request.DistillLabelFiles);
             }
 
@@ -190,7 +193,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
 
             var card = ModelCard.Render(new ModelCard.Content(
                 Task, version, started, request.Seed, fingerprint, hp, DescribeTask(),
-                DescribeData(trainExamples.Count, trainRecords.Count) + DescribeDistillation(request, extra.Count, hp) + DescribeExtraSources(), request.TrainFiles.Concat(request.DistillLabelFiles).Concat(featureFiles).ToList(), evaluations,
+                DescribeData(trainExamples.Count, trainRecords.Count) + extra.CardText, request.TrainFiles.Concat(request.DistillLabelFiles).Concat(featureFiles).ToList(), evaluations,
                 trainingTime, single, batch, modelBytes, MlNetVersion(),
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.CardFileName), card, cancellationToken);
@@ -210,11 +213,6 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
             }
         }
     }
-
-    private static string DescribeDistillation(TrainingRequest request, int count, TextClassifierHyperparameters hp) =>
-        request.DistillLabelFiles.Count == 0
-            ? string.Empty
-            : string.Create(CultureInfo.InvariantCulture, $"\n\nDistillation: {count} more examples come from a teacher's labels on {request.DistillLabelFiles.Count} label file(s) of unlabelled real sentences (stored by reference: dataset, id, offsets, sentence hash; joined with the text at training time), weight {hp.DistillWeight ?? 1f} each, {(hp.DistillSoft == true ? "soft: one example per class × the teacher's probability" : "hard: the teacher's label × its confidence")}, labels under confidence {hp.DistillMinConfidence ?? 0f} dropped. Label files: {string.Join(", ", request.DistillLabelFiles.Select(Path.GetFileName))}.");
 
     internal static readonly JsonSerializerOptions JsonOptions = ModelMetrics.Json;
 

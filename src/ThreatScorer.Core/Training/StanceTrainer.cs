@@ -43,7 +43,7 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             return row;
         }
 
-        protected override async Task<List<(StanceInput Input, string Label, float Weight)>> ExtraExamplesAsync(
+        protected override async Task<ExtraExamples> ExtraExamplesAsync(
             TrainingRequest request, TextClassifierHyperparameters hp, CancellationToken cancellationToken)
         {
             var labels = new List<PoolLabel>();
@@ -54,35 +54,44 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
 
             if (labels.Count == 0)
             {
-                return [];
+                return ExtraExamples.None;
             }
 
             var resolved = await DistillationPool.ResolveAsync(labels, request.Datasets, cancellationToken);
             var weight = hp.DistillWeight ?? 1f;
             var minimum = hp.DistillMinConfidence ?? 0f;
             var kept = resolved.Where(r => r.Label.Confidence >= minimum).ToList();
-            _labelsPerDataset = resolved.GroupBy(r => r.Label.Mention.Dataset, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => (g.Key, kept.Count(k => k.Label.Mention.Dataset == g.Key), g.Count()))
-                .ToList();
-            return hp.DistillSoft == true
-                ? kept.SelectMany(r => PolarityLabels.All.Select((label, i) => (Typed(r.Input), label, weight * r.Label.Probabilities[i])))
+            var examples = hp.DistillSoft == true
+                ? kept.Select(r => (Input: Typed(r.Input), r.Label))
+                    .SelectMany(r => PolarityLabels.All.Select((label, i) => (r.Input, label, weight * r.Label.Probabilities[i])))
                     .Where(e => e.Item3 > 0)
                     .ToList()
                 : kept.Select(r => (Typed(r.Input), r.Label.Label, weight * r.Label.Confidence)).ToList();
+            return new ExtraExamples(examples, DescribeDistillation(request, hp, examples.Count, resolved, kept));
         }
 
-        private List<(string Dataset, int Used, int Read)> _labelsPerDataset = [];
+        // The card's account of the teacher's examples: how they were weighted, and each dataset with its licence.
+        private static string DescribeDistillation(
+            TrainingRequest request, TextClassifierHyperparameters hp, int examples,
+            List<(StanceInput Input, PoolLabel Label)> resolved, List<(StanceInput Input, PoolLabel Label)> kept)
+        {
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            var text = new System.Text.StringBuilder();
+            text.Append(inv, $"\n\nDistillation: {examples} more examples come from a teacher's labels on {request.DistillLabelFiles.Count} label file(s) of unlabelled real sentences (stored by reference: dataset, id, offsets, sentence hash; joined with the text at training time), weight {hp.DistillWeight ?? 1f} each, {(hp.DistillSoft == true ? "soft: one example per class × the teacher's probability" : "hard: the teacher's label × its confidence")}, labels under confidence {hp.DistillMinConfidence ?? 0f} dropped. Label files: {string.Join(", ", request.DistillLabelFiles.Select(Path.GetFileName))}.");
+            text.Append("\n\nThe teacher's labels by dataset (the text stays in the dataset; only references are stored):\n\n");
+            foreach (var dataset in resolved.GroupBy(r => r.Label.Mention.Dataset, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var used = kept.Count(k => k.Label.Mention.Dataset == dataset.Key);
+                text.Append(inv, $"- `{dataset.Key}`: {used} mentions")
+                    .Append(used < dataset.Count() ? string.Create(inv, $" (of {dataset.Count()} read; the rest under the confidence floor)") : string.Empty)
+                    .Append(inv, $" — {ModelCard.PoolDatasetProvenance(dataset.Key)}\n");
+            }
+
+            return text.ToString();
+        }
 
         protected override IReadOnlyList<string> FeatureFiles(TrainingRequest request, TextClassifierHyperparameters hp) =>
             hp.TargetType == true ? [request.GazetteerPath] : [];
-
-        protected override string DescribeExtraSources() =>
-            _labelsPerDataset.Count == 0
-                ? string.Empty
-                : "\n\nThe teacher's labels by dataset (the text stays in the dataset; only references are stored):\n\n"
-                  + string.Concat(_labelsPerDataset.Select(d => string.Create(
-                      System.Globalization.CultureInfo.InvariantCulture, $"- `{d.Dataset}`: {d.Used} mentions{(d.Used < d.Read ? $" (of {d.Read} read; the rest under the confidence floor)" : string.Empty)} — {ModelCard.PoolDatasetProvenance(d.Dataset)}\n")));
 
         protected override IPredictorUnderTest LoadSaved(string directory) => new Saved(StanceModel.Load(directory, gazetteerPath));
 
@@ -95,7 +104,7 @@ public sealed class StanceTrainer(TimeProvider timeProvider) : IModelTrainer
             """;
 
         protected override string DescribeData(int trainExamples, int trainRecords) =>
-            $"Every target mention is one example ({trainExamples} gold examples; a file given twice, as marked below, counts twice): the NewsMTSC train split and, "
+            $"Every target mention is one example ({trainExamples} gold examples; a file given more than once counts each time, as marked below): the NewsMTSC train split and, "
             + "when given, the team's own stance sentences in the same format (seeds/training/stance, written by the team; "
             + "see its README: protector versus threat, victims, accusations, ordinary news). "
             + "Evaluated on NewsMTSC dev-rw (real-world distribution) and dev-mt (sentences with several targets); "

@@ -75,7 +75,7 @@ public static class TaskEvaluator
     private static async Task<(string, List<string>, IReadOnlyList<ClassPrediction>, IReadOnlyList<string>)> StanceAsync(
         EvaluationRequest request, CancellationToken cancellationToken)
     {
-        var model = StanceModel.Load(request.ModelDirectory, request.GazetteerPath);
+        var model = StanceModel.Load(request.ModelDirectory, request.ResolvedGazetteerPath);
         var records = new List<NewsMtscRecord>();
         foreach (var file in request.DataFiles)
         {

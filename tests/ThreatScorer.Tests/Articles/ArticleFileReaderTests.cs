@@ -19,7 +19,7 @@ public sealed class ArticleFileReaderTests : IDisposable
         return Assert.Single(results);
     }
 
-    private const string SizeZero = "size 0: an empty file, pipe or device (not opened)";
+    private const string SizeZero = ArticleFileReader.SizeZeroReason;
 
     /// <summary>A hang guard, not a speed assertion: a read that blocks fails the test instead of hanging CI.</summary>
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(1);
