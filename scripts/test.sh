@@ -46,7 +46,8 @@ for trx in "$results"/*.trx; do
     get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
     passed=$((passed + $(get passed)))
     failed=$((failed + $(get failed)))
-    skipped=$((skipped + $(get notExecuted)))
+    # VSTest's notExecuted counter stays 0 for skipped xunit tests; the results themselves say NotExecuted.
+    skipped=$((skipped + $(grep -o '<UnitTestResult [^>]*outcome="NotExecuted"' "$trx" | wc -l)))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     # The build or the test host failed before any result was written: count that as a failure.
