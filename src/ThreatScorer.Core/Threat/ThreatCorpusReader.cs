@@ -102,7 +102,7 @@ public static class ThreatCorpusReader
     /// <summary>
     /// Whether a group name falls in the dev split, by a hash of the name: h = SHA-256("threat-split:" + group) in
     /// lower-case hex. Team groups: h starts with 0, 1 or 2 (3/16, about one group in five). Real-text groups
-    /// (<see cref="RealTextGroupPrefix"/>): h's first two hex digits are below "38" (56/256, about 22 %), so
+    /// (<see cref="RealTextGroupPrefix"/>): h's first two hex digits are below "33" (51/256, about 20 %), so
     /// every real source keeps a fixed dev part of roughly a fifth of its groups that is never trained on.
     /// </summary>
     public static bool IsDevGroup(string group)
@@ -110,7 +110,7 @@ public static class ThreatCorpusReader
         ArgumentNullException.ThrowIfNull(group);
         var hash = Storage.Hashing.Sha256Hex("threat-split:" + group);
         return group.StartsWith(RealTextGroupPrefix, StringComparison.Ordinal)
-            ? string.CompareOrdinal(hash, 0, "38", 0, 2) < 0
+            ? string.CompareOrdinal(hash, 0, "33", 0, 2) < 0
             : hash[0] is '0' or '1' or '2';
     }
 
