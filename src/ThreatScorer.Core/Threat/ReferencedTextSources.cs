@@ -84,7 +84,7 @@ public static class ReferencedTextSources
                 continue;
             }
 
-            using var doc = JsonDocument.Parse(line);
+            using var doc = ParseLine(line, path, lineNumber);
             if (IdOf(doc.RootElement, "id") is { } id && TextOf(doc.RootElement, "text") is { } text)
             {
                 map.TryAdd(id, text);
@@ -101,8 +101,7 @@ public static class ReferencedTextSources
     private static async Task<IReadOnlyDictionary<string, string>> LoadJsonArrayAsync(
         string path, Func<JsonElement, JsonElement> record, string idField, string textField, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
-        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        using var doc = await ParseFileAsync(path, cancellationToken);
         if (doc.RootElement.ValueKind != JsonValueKind.Array)
         {
             throw new FormatException($"{path}: expected a JSON array of records");
@@ -123,8 +122,7 @@ public static class ReferencedTextSources
 
     private static async Task<IReadOnlyDictionary<string, string>> LoadGeoJsonAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
-        using var doc = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        using var doc = await ParseFileAsync(path, cancellationToken);
         if (!doc.RootElement.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
         {
             throw new FormatException($"{path}: expected a GeoJSON FeatureCollection with \"features\"");
@@ -156,7 +154,7 @@ public static class ReferencedTextSources
                 continue;
             }
 
-            using var doc = JsonDocument.Parse(line);
+            using var doc = ParseLine(line, path, lineNumber);
             string? text = null;
             if (doc.RootElement.TryGetProperty("conversations", out var turns) && turns.ValueKind == JsonValueKind.Array)
             {
@@ -175,6 +173,33 @@ public static class ReferencedTextSources
         }
 
         return map;
+    }
+
+    /// <summary>One JSONL line of a dataset file; malformed JSON names the dataset file and line.</summary>
+    private static JsonDocument ParseLine(string line, string path, int lineNumber)
+    {
+        try
+        {
+            return JsonDocument.Parse(line);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{path}:{lineNumber}: invalid JSON ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>A whole-file JSON dataset; malformed JSON names the dataset file.</summary>
+    private static async Task<JsonDocument> ParseFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        try
+        {
+            return await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException($"{path}: invalid JSON ({ex.Message})", ex);
+        }
     }
 
     private static string? IdOf(JsonElement record, string field) =>
