@@ -20,7 +20,7 @@ internal static class TrainCommand
         var activate = new Option<bool>("--activate") { Description = "Make the new version the active one." };
         var datasets = new Option<string[]>("--dataset")
         {
-            Description = "Third-party dataset as name=path, for labels stored by reference and extra evaluation (default: newsmtsc=../shared/data/newsmtsc, cameo=../shared/data/cameo-dev/cameo_train.tsv when present).",
+            Description = "Third-party dataset as name=path, for labels stored by reference and extra evaluation (default, when present: newsmtsc=../shared/data/newsmtsc, cameo=../shared/data/cameo-dev/cameo_train.tsv, whitehouse, onestopenglish, and the real-news folders wikitimes-cep-2015-09, isaf-press-releases, ucdp-ged-car, plover-gsr under ../shared/data/real-news).",
             AllowMultipleArgumentsPerToken = true,
         };
         var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, e.g. --set markedWindowWords=12 --set l2=1 (see the model card for names).", AllowMultipleArgumentsPerToken = true };
@@ -91,6 +91,15 @@ internal static class TrainCommand
         foreach (var (name, path) in new[] { ("whitehouse", "../shared/data/whitehouse/statements.jsonl"), ("onestopenglish", "../shared/data/onestopenglish/articles.jsonl") })
         {
             if (File.Exists(path))
+            {
+                map[name] = path;
+            }
+        }
+
+        foreach (var name in new[] { "wikitimes-cep-2015-09", "isaf-press-releases", "ucdp-ged-car", "plover-gsr" })
+        {
+            var path = "../shared/data/real-news/" + name;
+            if (Directory.Exists(path))
             {
                 map[name] = path;
             }
