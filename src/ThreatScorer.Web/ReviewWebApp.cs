@@ -75,6 +75,9 @@ public static class ReviewWebApp
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new SqliteAlertStore(
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+        services.TryAddSingleton(sp => new WebhookTargets(sp.GetRequiredService<IOptions<AlertOptions>>().Value.AllowedWebhookHosts));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;

@@ -30,23 +30,42 @@ internal static class AlertEndpoints
         var api = app.MapGroup("/api/alerts");
         api.MapGet("/rules", async (SqliteAlertStore store, CancellationToken ct) =>
             Results.Json(await store.ListRulesAsync(enabledOnly: false, ct), AssessmentJson.Options));
-        api.MapPost("/rules", async (AlertRuleRequest body, SqliteAlertStore store, CancellationToken ct) =>
+        api.MapPost("/rules", async (AlertRuleRequest? body, SqliteAlertStore store, WebhookTargets targets, CancellationToken ct) =>
         {
+            if (body is null)
+            {
+                return Results.BadRequest(new { error = "the body must be a JSON object describing the rule" });
+            }
+
+            var rule = new AlertRule
+            {
+                Name = body.Name ?? string.Empty,
+                MinThreatScore = body.MinThreatScore,
+                MinLevel = body.MinLevel,
+                Kind = body.Kind,
+                ActorId = body.ActorId,
+                Stance = body.Stance,
+                WebhookUrl = body.WebhookUrl?.Trim() ?? string.Empty,
+                Cooldown = TimeSpan.FromSeconds(body.CooldownSeconds ?? 0),
+                Enabled = body.Enabled ?? true,
+            };
+            // The target is checked here, with DNS, as well as on every connection (WebhookTargets.CreateHandler):
+            // an analyst learns now, not from a failed delivery, that the URL will never be called.
+            var problems = AlertRules.Problems(rule).ToList();
+            if (!problems.Exists(p => p.StartsWith("webhook_url", StringComparison.Ordinal))
+                && await targets.CheckAsync(rule.WebhookUrl, ct) is { } target)
+            {
+                problems.Add(target);
+            }
+
+            if (problems.Count > 0)
+            {
+                return Results.BadRequest(new { error = string.Join("; ", problems) });
+            }
+
             try
             {
-                var rule = await store.AddRuleAsync(new AlertRule
-                {
-                    Name = body.Name ?? string.Empty,
-                    MinThreatScore = body.MinThreatScore,
-                    MinLevel = body.MinLevel,
-                    Kind = body.Kind,
-                    ActorId = body.ActorId,
-                    Stance = body.Stance,
-                    WebhookUrl = body.WebhookUrl ?? string.Empty,
-                    Cooldown = TimeSpan.FromSeconds(body.CooldownSeconds ?? 0),
-                    Enabled = body.Enabled ?? true,
-                }, ct);
-                return Results.Json(rule, AssessmentJson.Options, statusCode: StatusCodes.Status201Created);
+                return Results.Json(await store.AddRuleAsync(rule, ct), AssessmentJson.Options, statusCode: StatusCodes.Status201Created);
             }
             catch (ArgumentException ex)
             {
