@@ -25,6 +25,9 @@ namespace ThreatScorer.Web;
 /// </summary>
 public static class ReviewWebApp
 {
+    /// <summary>Largest request body accepted (bytes).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     /// <summary>Builds the app from command-line style settings (<c>--ThreatScorer:Web:Url=…</c>).</summary>
     public static WebApplication Build(string[] args, IConfiguration? configuration = null, bool migrate = true)
     {
@@ -50,10 +53,32 @@ public static class ReviewWebApp
         }
 
         builder.WebHost.UseUrls(web.Url);
+        // The largest legitimate body is a correction or a rule (a few kB); a bigger one is refused (413) unread.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddThreatScorerWeb(migrate);
         var app = builder.Build();
         app.MapThreatScorerWeb();
         return app;
+    }
+
+    /// <summary>
+    /// Starts the app; a port that is taken, or an address this machine does not have, becomes a
+    /// <see cref="WebBindException"/> naming the address (callers print it and exit 2).
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex is not WebBindException
+            && (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException
+                || ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal)))
+        {
+            var url = app.Services.GetRequiredService<IOptions<WebOptions>>().Value.Url;
+            throw new WebBindException($"the analyst UI cannot listen on {url} ({WebOptions.SectionName}:Url): {ex.Message}", ex);
+        }
     }
 
     /// <summary>The address the app listens on once started (port 0 resolved).</summary>

@@ -65,6 +65,12 @@ public static class ThreatScorerHost
             await Console.Error.WriteLineAsync($"ThreatScorer did not start: {ex.Message}");
             return 3;
         }
+        catch (ThreatScorer.Web.Hosting.WebBindException ex)
+        {
+            // A taken port is a setting to change, like any other bad setting: one line and exit 2, as `serve` does.
+            await Console.Error.WriteLineAsync($"ThreatScorer did not start: {ex.Message}");
+            return 2;
+        }
     }
 
     // The host throws one OptionsValidationException, or an AggregateException of them when several options classes fail.

@@ -38,13 +38,18 @@ internal static class ServeCommand
             try
             {
                 await using var app = ReviewWebApp.Build([.. args]);
-                await app.StartAsync(ct);
+                await ReviewWebApp.StartAsync(app, ct);
                 await app.WaitForShutdownAsync(ct);
                 return ExitCodes.Ok;
             }
             catch (Microsoft.Extensions.Options.OptionsValidationException ex)
             {
                 await Console.Error.WriteLineAsync("threatscorer serve did not start: invalid settings:\n  - " + string.Join("\n  - ", ex.Failures));
+                return ExitCodes.BadInput;
+            }
+            catch (WebBindException ex)
+            {
+                await Console.Error.WriteLineAsync($"threatscorer serve did not start: {ex.Message}");
                 return ExitCodes.BadInput;
             }
         });

@@ -76,14 +76,37 @@ internal static class AlertEndpoints
             await store.SetRuleEnabledAsync(id, body.Enabled, ct)
                 ? Results.Json(new { id, enabled = body.Enabled })
                 : Results.NotFound(new { error = $"no alert rule {id}" }));
-        api.MapGet("/deliveries", async (string? status, long? rule, int? limit, SqliteAlertStore store, CancellationToken ct) =>
+        api.MapGet("/deliveries", async (string? status, string? rule, string? limit, SqliteAlertStore store, CancellationToken ct) =>
         {
+            var problems = new List<string>();
             if (status is not null && !AlertDeliveryStatus.All.Contains(status))
             {
-                return Results.BadRequest(new { error = $"status must be one of {string.Join(", ", AlertDeliveryStatus.All)}" });
+                problems.Add($"status must be one of {string.Join(", ", AlertDeliveryStatus.All)}");
             }
 
-            return Results.Json(await store.ListDeliveriesAsync(status, rule, limit ?? 100, ct), AssessmentJson.Options);
+            // Parsed here rather than bound, so a bad value gets a message naming it (binding answers an empty 400).
+            long? ruleId = null;
+            if (rule is { Length: > 0 })
+            {
+                if (long.TryParse(rule, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    ruleId = id;
+                }
+                else
+                {
+                    problems.Add("rule must be a rule id (a positive whole number)");
+                }
+            }
+
+            var count = 100;
+            if (limit is { Length: > 0 } && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count is < 1 or > 1000))
+            {
+                problems.Add("limit must be from 1 to 1000");
+            }
+
+            return problems.Count > 0
+                ? Results.BadRequest(new { error = string.Join("; ", problems) })
+                : Results.Json(await store.ListDeliveriesAsync(status, ruleId, count, ct), AssessmentJson.Options);
         });
 
         app.MapGet("/alerts", async (string? status, SqliteAlertStore store, CancellationToken ct) =>
