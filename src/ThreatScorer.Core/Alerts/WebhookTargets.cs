@@ -206,7 +206,8 @@ public sealed class WebhookTargets
     {
         var host = context.DnsEndPoint.Host.Trim('[', ']').TrimEnd('.');
         IPAddress[] addresses;
-        if (IPAddress.TryParse(host, out var literal) && host.Contains(literal.AddressFamily == AddressFamily.InterNetworkV6 ? ':' : '.', StringComparison.Ordinal))
+        // Any numeric form (also 0x7f.1 or 2130706433, should one get here) is taken as the address it means.
+        if (IPAddress.TryParse(host, out var literal))
         {
             addresses = [literal];
         }

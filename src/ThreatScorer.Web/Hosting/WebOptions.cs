@@ -46,7 +46,25 @@ public sealed class WebOptions
     /// <c>localhost</c> (which Kestrel binds to 127.0.0.1 and ::1). Any other name — even one that resolves to
     /// loopback, or that <see cref="Uri.IsLoopback"/> accepts such as <c>loopback</c> — makes Kestrel bind every interface.
     /// </summary>
-    public bool IsLoopback => Uri.TryCreate(Url, UriKind.Absolute, out var uri) && IsLoopbackHost(uri.Host);
+    public bool IsLoopback => Uri.TryCreate(Url, UriKind.Absolute, out _) && IsLoopbackHost(RawHost(Url));
+
+    // The host as written, as Kestrel reads it: Uri rewrites some names (it treats "loopback" as loopback) that
+    // Kestrel takes as "any address".
+    private static string RawHost(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var end = url.IndexOfAny(['/', '?', '#'], start);
+        var authority = end < 0 ? url[start..] : url[start..end];
+        authority = authority[(authority.LastIndexOf('@') + 1)..];
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            return close < 0 ? authority : authority[..(close + 1)];
+        }
+
+        var colon = authority.LastIndexOf(':');
+        return colon < 0 ? authority : authority[..colon];
+    }
 
     /// <summary>True for <c>localhost</c> and literal loopback addresses (127.0.0.0/8 in dotted form, ::1).</summary>
     public static bool IsLoopbackHost(string host)
