@@ -162,12 +162,13 @@ public sealed class WebHardeningTests(ReviewAppFixture app)
         var before = await CorrectionCountAsync();
 
         using var tooLong = await PostCorrectionAsync(Client, new { field = "threat_level", value = "high", comment = new string('x', Correction.MaxCommentLength + 1) });
-        using var huge = await PostCorrectionAsync(Client, new { field = "threat_level", value = "high", comment = new string('x', 20_000_000) });
+        var huge = await PostHugeCorrectionAsync();
         using var atCap = await PostCorrectionAsync(Client, new { field = "threat_level", value = "high", comment = new string('y', Correction.MaxCommentLength) });
 
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
         Assert.Contains("comment must be at most", await tooLong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
+        // Refused unread: 413, or the connection closed while the client was still sending.
+        Assert.True(huge is null or HttpStatusCode.RequestEntityTooLarge, $"20 MB comment answered {huge}");
         Assert.Equal(HttpStatusCode.Created, atCap.StatusCode);
         Assert.Equal(before + 1, await CorrectionCountAsync());
     }
@@ -192,6 +193,25 @@ public sealed class WebHardeningTests(ReviewAppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, control.StatusCode);
         Assert.Contains("author", await control.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal("api-key (claimed: ana)", await AuthorAsync(basic));
+    }
+
+    private async Task<HttpStatusCode?> PostHugeCorrectionAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/articles/{app.XssId}/corrections")
+        {
+            Content = JsonContent.Create(new { field = "threat_level", value = "high", comment = new string('x', 20_000_000) }),
+        };
+        request.Headers.Add("X-Requested-With", "threatscorer");
+        request.Headers.ExpectContinue = true; // lets the server answer before the body is sent
+        try
+        {
+            using var response = await Client.SendAsync(request);
+            return response.StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string?> AuthorAsync(HttpResponseMessage response)
