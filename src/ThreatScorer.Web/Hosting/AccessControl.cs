@@ -28,6 +28,7 @@ internal sealed class AccessControl(RequestDelegate next, IOptions<WebOptions> o
         if (!IsAllowedHost(context, options.Value))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync(
                 $"Host '{context.Request.Host.Value}' is not served here (allowed: {WebOptions.SectionName}:AllowedHosts, or localhost / 127.0.0.1 / [::1] on this port).");
             return;
