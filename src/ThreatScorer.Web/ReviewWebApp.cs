@@ -82,6 +82,17 @@ public static class ReviewWebApp
             var url = app.Services.GetRequiredService<IOptions<WebOptions>>().Value.Url;
             throw new WebBindException($"the analyst UI cannot listen on {url} ({WebOptions.SectionName}:Url): {ex.Message}", ex);
         }
+
+        // Kestrel can be told to listen elsewhere behind Web:Url's back (Kestrel:Endpoints in appsettings or
+        // KESTREL__ENDPOINTS__… variables win over it): what was validated is not what counts, what is bound is.
+        var web = app.Services.GetRequiredService<IOptions<WebOptions>>().Value;
+        if (string.IsNullOrEmpty(web.ApiKey) && app.Urls.FirstOrDefault(u => !WebOptions.IsLoopbackUrl(u)) is { } wide)
+        {
+            await app.StopAsync(cancellationToken);
+            throw new WebBindException(
+                $"the analyst UI listens on {wide}, beyond loopback, without {WebOptions.SectionName}:ApiKey (Kestrel endpoints configured apart from {WebOptions.SectionName}:Url?); stopped.",
+                new InvalidOperationException(wide));
+        }
     }
 
     /// <summary>The address the app listens on once started (port 0 resolved).</summary>

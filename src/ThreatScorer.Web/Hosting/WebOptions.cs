@@ -46,7 +46,10 @@ public sealed class WebOptions
     /// <c>localhost</c> (which Kestrel binds to 127.0.0.1 and ::1). Any other name — even one that resolves to
     /// loopback, or that <see cref="Uri.IsLoopback"/> accepts such as <c>loopback</c> — makes Kestrel bind every interface.
     /// </summary>
-    public bool IsLoopback => Uri.TryCreate(Url, UriKind.Absolute, out _) && IsLoopbackHost(RawHost(Url));
+    public bool IsLoopback => IsLoopbackUrl(Url);
+
+    /// <summary>True when <paramref name="url"/> (as Kestrel reads it) names <c>localhost</c> or a literal loopback address.</summary>
+    public static bool IsLoopbackUrl(string url) => Uri.TryCreate(url, UriKind.Absolute, out _) && IsLoopbackHost(RawHost(url));
 
     // The host as written, as Kestrel reads it: Uri rewrites some names (it treats "loopback" as loopback) that
     // Kestrel takes as "any address".

@@ -70,6 +70,19 @@ public sealed class ReviewAccessTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_WhenKestrelEndpointsBindBeyondLoopbackWithoutKey_StopsNamingTheSetting()
+    {
+        // Web:Url passes validation, but a Kestrel endpoint from configuration overrides it and binds every interface.
+        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}", "--ThreatScorer:Web:Url=http://127.0.0.1:0",
+            "--Kestrel:Endpoints:Wide:Url=http://0.0.0.0:0"]);
+
+        var error = await Assert.ThrowsAsync<WebBindException>(() => ReviewWebApp.StartAsync(app, CancellationToken.None));
+
+        Assert.Contains("ThreatScorer:Web:ApiKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0.0.0.0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Options_AllowedHostsAndOperatorName_AreValidatedByName()
     {
         var result = new WebOptionsValidator().Validate(null, new WebOptions
