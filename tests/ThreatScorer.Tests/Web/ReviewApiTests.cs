@@ -20,7 +20,7 @@ public sealed class ReviewApiTests(ReviewAppFixture app)
     {
         using var body = await Client.GetFromJsonAsync<JsonDocument>("/api/articles");
 
-        Assert.Equal(6, app.ScoredCount);
+        Assert.Equal(7, app.ScoredCount);
         Assert.Equal(app.ScoredCount, body!.RootElement.GetProperty("total").GetInt64());
         Assert.False(string.IsNullOrEmpty(app.SeedId));
         Assert.False(string.IsNullOrEmpty(app.XssId));

@@ -157,6 +157,21 @@ public sealed class WebHardeningTests(ReviewAppFixture app)
     }
 
     [Fact]
+    public async Task Export_OfAnArticleWhoseTitleIsAFormula_IsTextInCsvAndUnchangedInJsonl()
+    {
+        var csv = ReviewApiTests.ReadCsv(await Client.GetStringAsync(new Uri("/api/export/articles.csv", UriKind.Relative)));
+        var jsonl = (await Client.GetStringAsync(new Uri("/api/export/articles.jsonl", UriKind.Relative)))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+        var row = csv.Single(r => r["id"] == app.FormulaId);
+        Assert.Equal("'" + ReviewAppFixture.FormulaTitle, row["title"]);
+        Assert.Equal("'@SUM(1+1)", row["source"]);
+        Assert.DoesNotContain(csv, r => r.Values.Any(v => v.Length > 0 && v[0] is '=' or '+' or '@' or '\t' or '\r'));
+        var json = jsonl.Single(r => r.GetProperty("id").GetString() == app.FormulaId);
+        Assert.Equal(ReviewAppFixture.FormulaTitle, json.GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task Correction_WithACommentOverTheCap_Is400NamingCommentAndStoresNothing()
     {
         var before = await CorrectionCountAsync();
