@@ -13,6 +13,9 @@ namespace ThreatScorer.Web.Pages;
 /// </summary>
 internal static class ArticlePage
 {
+    /// <summary>Largest assessment JSON (characters) shown inline on the page.</summary>
+    public const int MaxInlineJsonChars = 1_000_000;
+
     public static string Render(ArticleReview review)
     {
         var assessment = AssessmentJson.Deserialize(review.AssessmentJson);
@@ -133,9 +136,20 @@ internal static class ArticlePage
             html.Append("</tbody></table>");
         }
 
-        var pretty = JsonSerializer.Serialize(JsonDocument.Parse(review.AssessmentJson).RootElement, AssessmentJson.Indented);
-        html.Append("</section><details class=\"raw\"><summary>Raw assessment JSON</summary><pre id=\"raw-json\">")
-            .Append(E(pretty)).Append("</pre></details>");
+        // A mention bomb's JSON runs to megabytes: linked, not inlined (the API serves it whole).
+        if (review.AssessmentJson.Length > MaxInlineJsonChars)
+        {
+            var api = "/api/articles/" + Uri.EscapeDataString(article.Id);
+            html.Append("</section><details class=\"raw\"><summary>Raw assessment JSON</summary><p id=\"raw-json-link\">")
+                .Append($"{Num(review.AssessmentJson.Length / 1e6, "0.0")} MB, too large to show here: <a href=\"{Attr(api)}\">{E(api)}</a></p></details>");
+        }
+        else
+        {
+            var pretty = JsonSerializer.Serialize(JsonDocument.Parse(review.AssessmentJson).RootElement, AssessmentJson.Indented);
+            html.Append("</section><details class=\"raw\"><summary>Raw assessment JSON</summary><pre id=\"raw-json\">")
+                .Append(E(pretty)).Append("</pre></details>");
+        }
+
         return Page(article.Title ?? article.Id, html.ToString());
     }
 

@@ -26,7 +26,8 @@ internal static class EvidenceHighlighter
         ArgumentNullException.ThrowIfNull(spans);
         work = 0;
 
-        // Classes and notes are numbered by first appearance, so a mark lists them in the order the spans came.
+        // Classes and notes are numbered by first appearance, so a mark lists them in the order the spans came;
+        // each is attribute-encoded once, not once per mark.
         var cssIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var noteIds = new Dictionary<string, int>(StringComparer.Ordinal);
         var css = new List<string>();
@@ -71,7 +72,7 @@ internal static class EvidenceHighlighter
             var first = true;
             foreach (var c in activeCss)
             {
-                html.Append(first ? string.Empty : " ").Append(Attr(css[c]));
+                html.Append(first ? string.Empty : " ").Append(css[c]);
                 first = false;
                 work++;
             }
@@ -85,7 +86,7 @@ internal static class EvidenceHighlighter
                     break;
                 }
 
-                html.Append(listed == 0 ? string.Empty : "; ").Append(Attr(notes[n]));
+                html.Append(listed == 0 ? string.Empty : "; ").Append(notes[n]);
                 listed++;
                 work++;
             }
@@ -107,7 +108,7 @@ internal static class EvidenceHighlighter
         {
             id = values.Count;
             ids.Add(value, id);
-            values.Add(value);
+            values.Add(Attr(value));
         }
 
         return id;

@@ -150,6 +150,9 @@ public sealed partial class HostileContentTests
         var html = ArticlePage.Render(new ArticleReview(stored, AssessmentJson.Serialize(assessment), row, []));
 
         Assert.Equal(mentions, CountOccurrences(html, "<mark class=\"mention\" title=\"Russia\">Russia</mark>"));
+        // The multi-megabyte assessment JSON is linked, not inlined.
+        Assert.Contains("too large to show here", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"raw-json\"", html, StringComparison.Ordinal);
     }
 
     private static (string Text, List<HighlightSpan> Spans) MentionBomb(int mentions)
