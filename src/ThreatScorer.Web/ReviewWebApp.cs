@@ -25,6 +25,9 @@ namespace ThreatScorer.Web;
 /// </summary>
 public static class ReviewWebApp
 {
+    /// <summary>Largest request body accepted (bytes).</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     /// <summary>Builds the app from command-line style settings (<c>--ThreatScorer:Web:Url=…</c>).</summary>
     public static WebApplication Build(string[] args, IConfiguration? configuration = null, bool migrate = true)
     {
@@ -40,6 +43,9 @@ public static class ReviewWebApp
             o.TimestampFormat = "HH:mm:ss ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // A start failure (bad setting, taken port) is reported by the caller in one line (serve exits 2, the
+        // worker too); the host's own "Hosting failed to start" would repeat it with a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         var web = builder.Configuration.GetSection(WebOptions.SectionName).Get<WebOptions>() ?? new WebOptions();
         var store = builder.Configuration.GetSection($"{ThreatScorerOptions.SectionName}:Store").Get<StoreOptions>() ?? new StoreOptions();
         if (store.IsPostgres)
@@ -50,10 +56,43 @@ public static class ReviewWebApp
         }
 
         builder.WebHost.UseUrls(web.Url);
+        // The largest legitimate body is a correction or a rule (a few kB); a bigger one is refused (413) unread.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddThreatScorerWeb(migrate);
         var app = builder.Build();
         app.MapThreatScorerWeb();
         return app;
+    }
+
+    /// <summary>
+    /// Starts the app; a port that is taken, or an address this machine does not have, becomes a
+    /// <see cref="WebBindException"/> naming the address (callers print it and exit 2).
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex) when (ex is not WebBindException
+            && (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException or System.Net.Sockets.SocketException
+                || ex.Message.StartsWith("Failed to bind", StringComparison.Ordinal)))
+        {
+            var url = app.Services.GetRequiredService<IOptions<WebOptions>>().Value.Url;
+            throw new WebBindException($"the analyst UI cannot listen on {url} ({WebOptions.SectionName}:Url): {ex.Message}", ex);
+        }
+
+        // Kestrel can be told to listen elsewhere behind Web:Url's back (Kestrel:Endpoints in appsettings or
+        // KESTREL__ENDPOINTS__… variables win over it): what was validated is not what counts, what is bound is.
+        var web = app.Services.GetRequiredService<IOptions<WebOptions>>().Value;
+        if (string.IsNullOrEmpty(web.ApiKey) && app.Urls.FirstOrDefault(u => !WebOptions.IsLoopbackUrl(u)) is { } wide)
+        {
+            await app.StopAsync(cancellationToken);
+            throw new WebBindException(
+                $"the analyst UI listens on {wide}, beyond loopback, without {WebOptions.SectionName}:ApiKey (Kestrel endpoints configured apart from {WebOptions.SectionName}:Url?); stopped.",
+                new InvalidOperationException(wide));
+        }
     }
 
     /// <summary>The address the app listens on once started (port 0 resolved).</summary>
@@ -75,6 +114,9 @@ public static class ReviewWebApp
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new SqliteAlertStore(
             sp.GetRequiredService<IOptions<StoreOptions>>().Value.SqlitePath, sp.GetRequiredService<TimeProvider>()));
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+        services.TryAddSingleton(sp => new WebhookTargets(sp.GetRequiredService<IOptions<AlertOptions>>().Value.AllowedWebhookHosts));
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;

@@ -65,7 +65,20 @@ public static class ThreatScorerHost
             await Console.Error.WriteLineAsync($"ThreatScorer did not start: {ex.Message}");
             return 3;
         }
+        catch (Exception ex) when (BindFailure(ex) is { } bind)
+        {
+            // A taken port is a setting to change, like any other bad setting: one line and exit 2, as `serve` does.
+            await Console.Error.WriteLineAsync($"ThreatScorer did not start: {bind.Message}");
+            return 2;
+        }
     }
+
+    private static ThreatScorer.Web.Hosting.WebBindException? BindFailure(Exception ex) => ex switch
+    {
+        ThreatScorer.Web.Hosting.WebBindException bind => bind,
+        AggregateException aggregate => aggregate.InnerExceptions.Select(BindFailure).FirstOrDefault(b => b is not null),
+        _ => null,
+    };
 
     // The host throws one OptionsValidationException, or an AggregateException of them when several options classes fail.
     private static List<string> SettingsFailures(Exception ex) => ex switch

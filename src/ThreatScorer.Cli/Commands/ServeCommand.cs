@@ -14,7 +14,7 @@ internal static class ServeCommand
         var db = new Option<string?>("--db") { Description = "SQLite database (default: data/threatscorer.db)." };
         var url = new Option<string?>("--url") { Description = "Address to listen on (default: http://127.0.0.1:5080)." };
         var apiKey = new Option<string?>("--api-key") { Description = "Key every request must carry; required beyond loopback (or THREATSCORER__WEB__APIKEY)." };
-        var command = new Command("serve", "Serve the analyst review UI and API (Ctrl+C stops it).") { db, url, apiKey, CreateBench() };
+        var command = new Command("serve", "Serve the analyst review UI and API (Ctrl+C stops it).") { db, url, apiKey, CreateBench(), CreatePageBench() };
         command.SetAction(async (parse, ct) =>
         {
             var args = new List<string>();
@@ -38,7 +38,7 @@ internal static class ServeCommand
             try
             {
                 await using var app = ReviewWebApp.Build([.. args]);
-                await app.StartAsync(ct);
+                await ReviewWebApp.StartAsync(app, ct);
                 await app.WaitForShutdownAsync(ct);
                 return ExitCodes.Ok;
             }
@@ -47,6 +47,28 @@ internal static class ServeCommand
                 await Console.Error.WriteLineAsync("threatscorer serve did not start: invalid settings:\n  - " + string.Join("\n  - ", ex.Failures));
                 return ExitCodes.BadInput;
             }
+            catch (WebBindException ex)
+            {
+                await Console.Error.WriteLineAsync($"threatscorer serve did not start: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+        });
+        return command;
+    }
+
+    private static Command CreatePageBench()
+    {
+        var mentions = new Option<int>("--mentions") { Description = "Mentions of the one actor in the synthetic article.", DefaultValueFactory = _ => 60_000 };
+        var command = new Command("bench-page", "Time the article page of a synthetic article with many actor mentions (a mention bomb).") { mentions };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(mentions) is < 1 or > 1_000_000)
+            {
+                throw new CliUsageException("--mentions must be from 1 to 1,000,000.");
+            }
+
+            await ReviewBenchmark.MentionBombAsync(parse.GetValue(mentions), Console.Out);
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -31,6 +31,13 @@ public sealed class AlertOptions
     /// <summary>Base of the article link in the JSON body; defaults to <c>ThreatScorer:Web:Url</c>.</summary>
     public string? ReviewBaseUrl { get; set; }
 
+    /// <summary>
+    /// Host names, IP addresses and CIDR ranges (<c>hooks.internal</c>, <c>10.20.0.0/16</c>, <c>127.0.0.1</c>) that
+    /// webhooks may reach although they are loopback, private, link-local or otherwise not public (see
+    /// <see cref="WebhookTargets"/>). Empty: public addresses only.
+    /// </summary>
+    public List<string> AllowedWebhookHosts { get; set; } = [];
+
     /// <summary>The wait before attempt <paramref name="attemptsMade"/> + 1: exponential, capped.</summary>
     public TimeSpan RetryDelay(int attemptsMade)
     {
@@ -81,6 +88,15 @@ public sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
         if (options.ReviewBaseUrl is { Length: > 0 } url && !AlertRules.IsHttpUrl(url))
         {
             problems.Add($"{s}:ReviewBaseUrl must be an absolute http(s) URL (got '{url}').");
+        }
+
+        for (var i = 0; i < options.AllowedWebhookHosts.Count; i++)
+        {
+            var entry = options.AllowedWebhookHosts[i];
+            if (!WebhookTargets.TryParseRange(entry, out _, out _) && !WebhookTargets.IsHostName(entry?.Trim()))
+            {
+                problems.Add($"{s}:AllowedWebhookHosts:{i} must be a host name, an IP address or a CIDR range such as 10.20.0.0/16 (got '{entry}').");
+            }
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -79,8 +79,9 @@ public sealed class AlertWebhookSender(
                 return (true, code, null);
             }
 
-            var body = await ReadStartAsync(response, linked.Token);
-            return (false, code, $"HTTP {code} {response.ReasonPhrase}{(body.Length > 0 ? ": " + body : string.Empty)}");
+            // Only the status is kept: the receiver's answer (or a redirect target) is not shown to whoever can
+            // read deliveries, so a rule cannot be used to read pages the worker can reach.
+            return (false, code, $"HTTP {code}");
         }
         catch (OperationCanceledException) when (timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -89,22 +90,6 @@ public sealed class AlertWebhookSender(
         catch (HttpRequestException ex)
         {
             return (false, null, $"{ex.HttpRequestError}: {ex.Message}");
-        }
-    }
-
-    // The start of an error body helps an analyst see why a receiver refused; the rest is not kept.
-    private static async Task<string> ReadStartAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new byte[300];
-            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken);
-            return Encoding.UTF8.GetString(buffer, 0, read).ReplaceLineEndings(" ").Trim();
-        }
-        catch (HttpRequestException)
-        {
-            return string.Empty;
         }
     }
 }

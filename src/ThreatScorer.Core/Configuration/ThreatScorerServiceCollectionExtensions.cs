@@ -65,11 +65,13 @@ public static class ThreatScorerServiceCollectionExtensions
         services.TryAddSingleton(sp => new SqliteAlertStore(
             sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Store.SqlitePath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<AlertMatching>();
+        services.TryAddSingleton(sp => new WebhookTargets(sp.GetRequiredService<IOptions<AlertOptions>>().Value.AllowedWebhookHosts));
         services.TryAddSingleton(sp => new AlertWebhookSender(
             sp.GetRequiredService<SqliteAlertStore>(),
-            // Pooled connections are recycled so a webhook host's DNS change is picked up; the per-request
-            // timeout is the sender's (AlertOptions.RequestTimeout), the client's is only a backstop.
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            // The handler re-checks every address it dials (SSRF, DNS rebinding) and follows no redirects; pooled
+            // connections are recycled so a webhook host's DNS change is picked up; the per-request timeout is the
+            // sender's (AlertOptions.RequestTimeout), the client's is only a backstop.
+            new HttpClient(sp.GetRequiredService<WebhookTargets>().CreateHandler())
             {
                 Timeout = TimeSpan.FromMinutes(5),
             },

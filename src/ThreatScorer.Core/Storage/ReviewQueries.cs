@@ -98,6 +98,12 @@ public static class CorrectionFields
 /// <summary>An analyst's correction of one machine score, stored apart from it.</summary>
 public sealed record Correction
 {
+    /// <summary>Longest comment stored (characters): a note, not a document.</summary>
+    public const int MaxCommentLength = 4000;
+
+    /// <summary>Longest author stored (characters), the verified identity and a claimed name together.</summary>
+    public const int MaxAuthorLength = 250;
+
     public long Id { get; init; }
     public required string ArticleId { get; init; }
     public required int ArticleVersion { get; init; }
@@ -190,14 +196,20 @@ public sealed record StanceExportRow
 }
 
 /// <summary>Opaque keyset-paging cursors: the last row's sort value and id.</summary>
-internal static class ReviewCursor
+public static class ReviewCursor
 {
+    private const int MaxLength = 1000;
+
     public static string Encode(string sortValue, string id) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(sortValue + "\u001f" + id)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    public static (string SortValue, string Id)? Decode(string? cursor)
+    /// <summary>
+    /// The sort value and id of a cursor made by <see cref="Encode"/> for a list sorted by <paramref name="sort"/>;
+    /// null for anything else (a cursor is caller input: garbage must be refused, not parsed later).
+    /// </summary>
+    public static (string SortValue, string Id)? Decode(string? cursor, ReviewSort sort)
     {
-        if (string.IsNullOrEmpty(cursor))
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > MaxLength)
         {
             return null;
         }
@@ -206,10 +218,19 @@ internal static class ReviewCursor
         {
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - (padded.Length % 4)) % 4);
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(padded)).Split('\u001f');
-            return parts.Length == 2 ? (parts[0], parts[1]) : null;
+            var text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(Convert.FromBase64String(padded));
+            var parts = text.Split('\u001f');
+            if (parts.Length != 2 || parts[1].Length == 0)
+            {
+                return null;
+            }
+
+            var valid = sort == ReviewSort.Threat
+                ? double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var score) && double.IsFinite(score)
+                : DateTimeOffset.TryParse(parts[0], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out _);
+            return valid ? (parts[0], parts[1]) : null;
         }
-        catch (FormatException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
         {
             return null;
         }

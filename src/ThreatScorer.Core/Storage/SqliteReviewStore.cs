@@ -45,8 +45,10 @@ public sealed class SqliteReviewStore
         var (where, parameters) = BuildWhere(filter);
         var (order, cursorClause) = SortSql(filter.Sort);
         var conditions = new List<string>(where);
-        if (ReviewCursor.Decode(cursor) is { } after)
+        if (cursor is { Length: > 0 })
         {
+            var after = ReviewCursor.Decode(cursor, filter.Sort)
+                ?? throw new ArgumentException($"after is not a page cursor of this list (sorted by {filter.Sort.ToString().ToLowerInvariant()}).", nameof(cursor));
             conditions.Add(cursorClause);
             parameters.Add(("$cid", after.Id));
             parameters.Add(("$cv", filter.Sort == ReviewSort.Threat
@@ -229,6 +231,17 @@ public sealed class SqliteReviewStore
         if (string.IsNullOrWhiteSpace(correction.Author))
         {
             throw new ArgumentException("author is required.", nameof(correction));
+        }
+
+        // Caps on what a caller writes into rows every analyst page and export reads back.
+        if (correction.Author.Length > Correction.MaxAuthorLength)
+        {
+            throw new ArgumentException($"author must be at most {Correction.MaxAuthorLength} characters (got {correction.Author.Length}).", nameof(correction));
+        }
+
+        if (correction.Comment is { Length: > Correction.MaxCommentLength } comment)
+        {
+            throw new ArgumentException($"comment must be at most {Correction.MaxCommentLength} characters (got {comment.Length}).", nameof(correction));
         }
 
         await using var connection = await OpenAsync(cancellationToken);

@@ -30,23 +30,42 @@ internal static class AlertEndpoints
         var api = app.MapGroup("/api/alerts");
         api.MapGet("/rules", async (SqliteAlertStore store, CancellationToken ct) =>
             Results.Json(await store.ListRulesAsync(enabledOnly: false, ct), AssessmentJson.Options));
-        api.MapPost("/rules", async (AlertRuleRequest body, SqliteAlertStore store, CancellationToken ct) =>
+        api.MapPost("/rules", async (AlertRuleRequest? body, SqliteAlertStore store, WebhookTargets targets, CancellationToken ct) =>
         {
+            if (body is null)
+            {
+                return Results.BadRequest(new { error = "the body must be a JSON object describing the rule" });
+            }
+
+            var rule = new AlertRule
+            {
+                Name = body.Name ?? string.Empty,
+                MinThreatScore = body.MinThreatScore,
+                MinLevel = body.MinLevel,
+                Kind = body.Kind,
+                ActorId = body.ActorId,
+                Stance = body.Stance,
+                WebhookUrl = body.WebhookUrl?.Trim() ?? string.Empty,
+                Cooldown = TimeSpan.FromSeconds(body.CooldownSeconds ?? 0),
+                Enabled = body.Enabled ?? true,
+            };
+            // The target is checked here, with DNS, as well as on every connection (WebhookTargets.CreateHandler):
+            // an analyst learns now, not from a failed delivery, that the URL will never be called.
+            var problems = AlertRules.Problems(rule).ToList();
+            if (!problems.Exists(p => p.StartsWith("webhook_url", StringComparison.Ordinal))
+                && await targets.CheckAsync(rule.WebhookUrl, ct) is { } target)
+            {
+                problems.Add(target);
+            }
+
+            if (problems.Count > 0)
+            {
+                return Results.BadRequest(new { error = string.Join("; ", problems) });
+            }
+
             try
             {
-                var rule = await store.AddRuleAsync(new AlertRule
-                {
-                    Name = body.Name ?? string.Empty,
-                    MinThreatScore = body.MinThreatScore,
-                    MinLevel = body.MinLevel,
-                    Kind = body.Kind,
-                    ActorId = body.ActorId,
-                    Stance = body.Stance,
-                    WebhookUrl = body.WebhookUrl ?? string.Empty,
-                    Cooldown = TimeSpan.FromSeconds(body.CooldownSeconds ?? 0),
-                    Enabled = body.Enabled ?? true,
-                }, ct);
-                return Results.Json(rule, AssessmentJson.Options, statusCode: StatusCodes.Status201Created);
+                return Results.Json(await store.AddRuleAsync(rule, ct), AssessmentJson.Options, statusCode: StatusCodes.Status201Created);
             }
             catch (ArgumentException ex)
             {
@@ -57,14 +76,37 @@ internal static class AlertEndpoints
             await store.SetRuleEnabledAsync(id, body.Enabled, ct)
                 ? Results.Json(new { id, enabled = body.Enabled })
                 : Results.NotFound(new { error = $"no alert rule {id}" }));
-        api.MapGet("/deliveries", async (string? status, long? rule, int? limit, SqliteAlertStore store, CancellationToken ct) =>
+        api.MapGet("/deliveries", async (string? status, string? rule, string? limit, SqliteAlertStore store, CancellationToken ct) =>
         {
+            var problems = new List<string>();
             if (status is not null && !AlertDeliveryStatus.All.Contains(status))
             {
-                return Results.BadRequest(new { error = $"status must be one of {string.Join(", ", AlertDeliveryStatus.All)}" });
+                problems.Add($"status must be one of {string.Join(", ", AlertDeliveryStatus.All)}");
             }
 
-            return Results.Json(await store.ListDeliveriesAsync(status, rule, limit ?? 100, ct), AssessmentJson.Options);
+            // Parsed here rather than bound, so a bad value gets a message naming it (binding answers an empty 400).
+            long? ruleId = null;
+            if (rule is { Length: > 0 })
+            {
+                if (long.TryParse(rule, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    ruleId = id;
+                }
+                else
+                {
+                    problems.Add("rule must be a rule id (a positive whole number)");
+                }
+            }
+
+            var count = 100;
+            if (limit is { Length: > 0 } && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count is < 1 or > 1000))
+            {
+                problems.Add("limit must be from 1 to 1000");
+            }
+
+            return problems.Count > 0
+                ? Results.BadRequest(new { error = string.Join("; ", problems) })
+                : Results.Json(await store.ListDeliveriesAsync(status, ruleId, count, ct), AssessmentJson.Options);
         });
 
         app.MapGet("/alerts", async (string? status, SqliteAlertStore store, CancellationToken ct) =>

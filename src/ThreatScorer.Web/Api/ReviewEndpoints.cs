@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using ThreatScorer.Core.Scoring;
 using ThreatScorer.Core.Storage;
 using ThreatScorer.Web.Exports;
@@ -66,8 +67,19 @@ internal static class ReviewEndpoints
         api.MapGet("/articles/{id}/corrections", async (string id, SqliteReviewStore store, CancellationToken ct) =>
             Results.Json(await store.ListCorrectionsAsync(id, ct), AssessmentJson.Options));
 
-        api.MapPost("/articles/{id}/corrections", async (string id, CorrectionRequest body, HttpRequest request, SqliteReviewStore store, CancellationToken ct) =>
+        api.MapPost("/articles/{id}/corrections", async (string id, CorrectionRequest? body, HttpRequest request, SqliteReviewStore store,
+            IOptions<WebOptions> web, CancellationToken ct) =>
         {
+            if (body is null)
+            {
+                return Results.BadRequest(new { error = "the body must be a JSON object describing the correction" });
+            }
+
+            if (Author(web.Value.Operator, AccessControl.BasicUser(request) ?? body.Author) is not { } author)
+            {
+                return Results.BadRequest(new { error = $"author must be at most {ClaimedAuthorLength} characters without control characters" });
+            }
+
             try
             {
                 var stored = await store.AddCorrectionAsync(new Correction
@@ -78,7 +90,7 @@ internal static class ReviewEndpoints
                     ActorId = body.ActorId,
                     Value = body.Value ?? string.Empty,
                     Comment = body.Comment,
-                    Author = AccessControl.BasicUser(request) ?? body.Author ?? string.Empty,
+                    Author = author,
                 }, ct);
                 return Results.Json(stored, AssessmentJson.Options, statusCode: StatusCodes.Status201Created);
             }
@@ -117,5 +129,23 @@ internal static class ReviewEndpoints
             return Results.Stream(write, ExportWriter.ContentType(kind), $"threatscorer-{table}.{ExportWriter.Extension(kind)}");
         });
         return app;
+    }
+
+    private const int ClaimedAuthorLength = 100;
+
+    /// <summary>
+    /// The recorded author: the identity this server verified (the key holder, or the local operator), then the name
+    /// the caller typed, marked as a claim — anyone holding the access can type any name, so it is never the author alone.
+    /// Null when the claimed name is too long or holds control characters.
+    /// </summary>
+    internal static string? Author(string verified, string? claimed)
+    {
+        var name = claimed?.Trim();
+        if (string.IsNullOrEmpty(name) || string.Equals(name, verified, StringComparison.Ordinal))
+        {
+            return verified;
+        }
+
+        return name.Length > ClaimedAuthorLength || name.Any(char.IsControl) ? null : $"{verified} (claimed: {name})";
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using ThreatScorer.Core.Storage;
+using ThreatScorer.Core.Threat;
 
 namespace ThreatScorer.Web.Api;
 
@@ -12,6 +13,10 @@ namespace ThreatScorer.Web.Api;
 internal sealed record ReviewQuery(ReviewFilter Filter, string? Cursor, int PageSize, IReadOnlyList<string> Problems)
 {
     public const int DefaultPageSize = 50;
+
+    private const int MaxTextLength = 500;
+
+    private static readonly string[] StanceLabels = ["negative", "neutral", "positive"];
 
     /// <summary>The filter parameters, in form order (cursor and page size are not part of a view's identity).</summary>
     public static IReadOnlyList<string> FilterKeys { get; } =
@@ -33,7 +38,7 @@ internal sealed record ReviewQuery(ReviewFilter Filter, string? Cursor, int Page
                 return d;
             }
 
-            problems.Add($"{key} must be a number from 0 to 1 (got '{v}').");
+            problems.Add($"{key} must be a number from 0 to 1 (got '{Clip(v)}').");
             return null;
         }
 
@@ -44,13 +49,14 @@ internal sealed record ReviewQuery(ReviewFilter Filter, string? Cursor, int Page
                 return null;
             }
 
-            if (DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d))
+            if (DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var d)
+                && d.Year is >= 1 and <= 9998)
             {
                 // A bare date as the upper bound means "through that day".
                 return endOfDay && v.Length <= 10 ? d.AddDays(1) : d;
             }
 
-            problems.Add($"{key} must be a date such as 2026-11-28 (got '{v}').");
+            problems.Add($"{key} must be a date from 0001-01-01 to 9998-12-31 such as 2026-11-28 (got '{Clip(v)}').");
             return null;
         }
 
@@ -59,31 +65,61 @@ internal sealed record ReviewQuery(ReviewFilter Filter, string? Cursor, int Page
             null or "newest" => ReviewSort.Newest,
             "oldest" => ReviewSort.Oldest,
             "threat" => ReviewSort.Threat,
-            var other => Problem(problems, $"sort must be newest, oldest or threat (got '{other}')."),
+            var other => Problem(problems, $"sort must be newest, oldest or threat (got '{Clip(other)}')."),
         };
         var size = DefaultPageSize;
+        var after = Text("after");
+        if (after is not null && ReviewCursor.Decode(after, sort) is null)
+        {
+            problems.Add($"after must be the 'next' cursor of a page of this list (sorted by {sort.ToString().ToLowerInvariant()}); got '{Clip(after)}'.");
+            after = null;
+        }
+
         if (Text("size") is { } sizeText && (!int.TryParse(sizeText, CultureInfo.InvariantCulture, out size) || size is < 1 or > 500))
         {
-            problems.Add($"size must be from 1 to 500 (got '{sizeText}').");
+            problems.Add($"size must be from 1 to 500 (got '{Clip(sizeText)}').");
             size = DefaultPageSize;
+        }
+
+        string? OneOf(string key, IReadOnlyCollection<string> allowed)
+        {
+            if (Text(key) is not { } v)
+            {
+                return null;
+            }
+
+            if (allowed.Contains(v))
+            {
+                return v;
+            }
+
+            problems.Add($"{key} must be one of {string.Join(", ", allowed)} (got '{Clip(v)}').");
+            return null;
+        }
+
+        var q = Text("q");
+        if (q is { Length: > MaxTextLength })
+        {
+            problems.Add($"q must be at most {MaxTextLength} characters (got {q.Length}).");
+            q = null;
         }
 
         var filter = new ReviewFilter
         {
-            Text = Text("q"),
-            Level = Text("level"),
+            Text = q,
+            Level = OneOf("level", ThreatLabels.Levels),
             MinScore = Number("min"),
             MaxScore = Number("max"),
-            Kind = Text("kind"),
+            Kind = OneOf("kind", ThreatLabels.Kinds),
             Actor = Text("actor"),
-            Stance = Text("stance"),
+            Stance = OneOf("stance", StanceLabels),
             Source = Text("source"),
             Language = Text("lang"),
             From = Date("from", endOfDay: false),
             To = Date("to", endOfDay: true),
             Sort = sort,
         };
-        return new ReviewQuery(filter, Text("after"), size, problems);
+        return new ReviewQuery(filter, after, size, problems);
     }
 
     /// <summary>The filter part of <paramref name="query"/> as a query string (with a leading '?', or empty).</summary>
@@ -94,6 +130,9 @@ internal sealed record ReviewQuery(ReviewFilter Filter, string? Cursor, int Page
             .ToList();
         return pairs.Count == 0 ? string.Empty : QueryHelpers.AddQueryString(string.Empty, pairs);
     }
+
+    // Error messages echo what was sent, but not a megabyte of it.
+    private static string Clip(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
     private static ReviewSort Problem(List<string> problems, string message)
     {

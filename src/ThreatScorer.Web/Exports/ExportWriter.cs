@@ -73,7 +73,8 @@ internal static class ExportWriter
         {
             foreach (var column in columns)
             {
-                csv.WriteField(FormatText(column.Value(row)));
+                var text = FormatText(column.Value(row));
+                csv.WriteField(column.Type == ColumnType.Text ? NeutraliseFormula(text) : text);
             }
 
             await csv.EndRecordAsync(cancellationToken);
@@ -140,6 +141,15 @@ internal static class ExportWriter
                 break;
         }
     }
+
+    /// <summary>
+    /// A text cell that a spreadsheet would run as a formula (OWASP CSV injection: a leading = + - @ tab or carriage
+    /// return, e.g. <c>=HYPERLINK(…)</c> in an article title) gets a leading apostrophe, so it is shown as text.
+    /// Only text columns: numbers such as -0.52 are written by this app and stay numbers. JSONL and Parquet carry
+    /// the value unchanged (no spreadsheet evaluates them).
+    /// </summary>
+    internal static string NeutraliseFormula(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' or '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20' ? "'" + text : text;
 
     private static string FormatText(object? value) => value switch
     {

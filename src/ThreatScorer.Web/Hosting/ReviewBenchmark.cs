@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using ThreatScorer.Core.Actors;
+using ThreatScorer.Core.Scoring;
 using ThreatScorer.Core.Storage;
 using ThreatScorer.Core.Threat;
 using ThreatScorer.Web.Exports;
@@ -98,6 +100,60 @@ public static class ReviewBenchmark
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// <c>threatscorer serve bench-page</c>: renders the article page of a synthetic article whose one actor is
+    /// mentioned <paramref name="mentions"/> times inside one threat evidence span (a mention bomb) and reports the
+    /// time of each of three renders.
+    /// </summary>
+    public static async Task MentionBombAsync(int mentions, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var text = string.Concat(Enumerable.Repeat("Russia ", mentions));
+        var assessment = new ArticleAssessment
+        {
+            ArticleId = "bomb",
+            Title = "Mention bomb",
+            SourcePath = "bomb.txt",
+            CleanedText = text,
+            SentenceCount = 1,
+            Sentiment = new SentimentAssessment("neutral", 0, new Dictionary<string, float>()),
+            Actors =
+            [
+                new ActorStance
+                {
+                    ActorId = "RUS", Name = "Russia", Type = ActorType.State, IsListed = true, Label = "neutral", Score = 0,
+                    Probabilities = new Dictionary<string, float>(), MentionCount = mentions,
+                    Mentions = [.. Enumerable.Range(0, mentions).Select(i => new MentionSpan(0, i * 7, 6, "Russia"))],
+                    Evidence = [new EvidenceSentence(0, 0, text.Length, text, "neutral", 0)],
+                },
+            ],
+            Threat = new ThreatAssessment("elevated", 0.6, new Dictionary<string, double>(), new Dictionary<string, double>(), null,
+                [new EvidenceSentence(0, 0, text.Length, text, "elevated", 0.6)]),
+            Models = new ModelVersions("s", "m", "t", "i"),
+            Timings = new ScoringTimings(0, 0, 0, 0, 0, 0),
+            ScoredAt = DateTimeOffset.UnixEpoch,
+        };
+        var review = new ArticleReview(
+            new StoredArticle
+            {
+                Id = "bomb", Version = 1, DedupeKey = "bomb", ContentHash = "h", SourcePath = "bomb.txt",
+                IngestedAt = DateTimeOffset.UnixEpoch, Status = "scored", Title = "Mention bomb", Text = text,
+            },
+            AssessmentJson.Serialize(assessment),
+            new ReviewRow
+            {
+                Id = "bomb", Version = 1, IngestedAt = DateTimeOffset.UnixEpoch, ScoredAt = DateTimeOffset.UnixEpoch,
+                ModelVersion = "stance=s", ThreatScore = 0.6, SentimentLabel = "neutral", SentimentScore = 0,
+            },
+            []);
+        for (var run = 1; run <= 3; run++)
+        {
+            var watch = Stopwatch.StartNew();
+            var html = Pages.ArticlePage.Render(review);
+            await output.WriteLineAsync(Line($"article page with {mentions:N0} mentions: run {run} {Ms(watch.Elapsed.TotalMilliseconds)}, {html.Length / 1e6:0.0} MB of HTML"));
+        }
     }
 
     private static string Ms(double ms) => string.Create(CultureInfo.InvariantCulture, $"{ms:0.0} ms");

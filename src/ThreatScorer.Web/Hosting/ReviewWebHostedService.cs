@@ -16,7 +16,7 @@ public sealed class ReviewWebHostedService(IConfiguration configuration) : IHost
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _app = ReviewWebApp.Build([], configuration, migrate: false);
-        return _app.StartAsync(cancellationToken);
+        return ReviewWebApp.StartAsync(_app, cancellationToken);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

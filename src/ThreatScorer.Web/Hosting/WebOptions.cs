@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
 namespace ThreatScorer.Web.Hosting;
@@ -23,10 +24,65 @@ public sealed class WebOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>True when <see cref="Url"/> listens on loopback only.</summary>
-    public bool IsLoopback =>
-        Uri.TryCreate(Url, UriKind.Absolute, out var uri)
-        && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip)));
+    /// <summary>
+    /// Host names (optionally with <c>:port</c>) that requests may carry in their <c>Host</c> header. Empty: when
+    /// <see cref="Url"/> is loopback, <c>localhost</c>, <c>127.0.0.1</c> and <c>[::1]</c> on the port the request
+    /// arrived at; otherwise any (the API key guards it). A page on another name that DNS points at this machine
+    /// (DNS rebinding) is refused before anything runs.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Who writes a correction, as recorded: the holder of the access this server grants. Default: <c>api-key</c>
+    /// when <see cref="ApiKey"/> is set, else <c>local-operator</c>. The name a caller types is kept beside it as a claim.
+    /// </summary>
+    public string? OperatorName { get; set; }
+
+    /// <summary>The recorded identity of whoever is allowed in (see <see cref="OperatorName"/>).</summary>
+    public string Operator => OperatorName is { Length: > 0 } name ? name.Trim() : ApiKey is { Length: > 0 } ? "api-key" : "local-operator";
+
+    /// <summary>
+    /// True when <see cref="Url"/> listens on loopback only: a literal 127.0.0.0/8 or ::1 address, or exactly
+    /// <c>localhost</c> (which Kestrel binds to 127.0.0.1 and ::1). Any other name — even one that resolves to
+    /// loopback, or that <see cref="Uri.IsLoopback"/> accepts such as <c>loopback</c> — makes Kestrel bind every interface.
+    /// </summary>
+    public bool IsLoopback => IsLoopbackUrl(Url);
+
+    /// <summary>True when <paramref name="url"/> (as Kestrel reads it) names <c>localhost</c> or a literal loopback address.</summary>
+    public static bool IsLoopbackUrl(string url) => Uri.TryCreate(url, UriKind.Absolute, out _) && IsLoopbackHost(RawHost(url));
+
+    // The host as written, as Kestrel reads it: Uri rewrites some names (it treats "loopback" as loopback) that
+    // Kestrel takes as "any address".
+    private static string RawHost(string url)
+    {
+        var start = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var end = url.IndexOfAny(['/', '?', '#'], start);
+        var authority = end < 0 ? url[start..] : url[start..end];
+        authority = authority[(authority.LastIndexOf('@') + 1)..];
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']', StringComparison.Ordinal);
+            return close < 0 ? authority : authority[..(close + 1)];
+        }
+
+        var colon = authority.LastIndexOf(':');
+        return colon < 0 ? authority : authority[..colon];
+    }
+
+    /// <summary>True for <c>localhost</c> and literal loopback addresses (127.0.0.0/8 in dotted form, ::1).</summary>
+    public static bool IsLoopbackHost(string host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var bare = host.Trim('[', ']');
+        return IPAddress.TryParse(bare, out var ip)
+            && ((ip.AddressFamily == AddressFamily.InterNetwork && bare.Count(c => c == '.') == 3 && ip.GetAddressBytes()[0] == 127)
+                || ip.Equals(IPAddress.IPv6Loopback));
+    }
 }
 
 /// <summary>Reports every invalid web setting at once, by name.</summary>
@@ -51,6 +107,19 @@ public sealed class WebOptionsValidator : IValidateOptions<WebOptions>
         if (options.ApiKey is { Length: > 0 } key && key.Length < MinApiKeyLength)
         {
             problems.Add($"{s}:ApiKey must be at least {MinApiKeyLength} characters.");
+        }
+
+        for (var i = 0; i < options.AllowedHosts.Count; i++)
+        {
+            if (!AccessControl.TryParseHostPattern(options.AllowedHosts[i], out _, out _))
+            {
+                problems.Add($"{s}:AllowedHosts:{i} must be a host name or address, optionally with :port, such as review.example.org or 10.0.0.5:8080 (got '{options.AllowedHosts[i]}').");
+            }
+        }
+
+        if (options.OperatorName is { } operatorName && (operatorName.Trim().Length is 0 or > 100 || operatorName.Any(char.IsControl)))
+        {
+            problems.Add($"{s}:OperatorName must be 1 to 100 characters without control characters.");
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -13,7 +13,8 @@ namespace ThreatScorer.Web.Pages;
 /// </summary>
 internal static class ArticlePage
 {
-    private sealed record Span(int Start, int End, string Css, string Note);
+    /// <summary>Largest assessment JSON (characters) shown inline on the page.</summary>
+    public const int MaxInlineJsonChars = 1_000_000;
 
     public static string Render(ArticleReview review)
     {
@@ -70,7 +71,7 @@ internal static class ArticlePage
             .Append("<mark class=\"ev-threat\">threat evidence</mark> <mark class=\"ev-negative\">negative stance</mark> ")
             .Append("<mark class=\"ev-neutral\">neutral stance</mark> <mark class=\"ev-positive\">positive stance</mark> ")
             .Append("<span class=\"mention\">actor mention</span></p>")
-            .Append("<div class=\"article-text\" id=\"article-text\">").Append(Highlight(assessment)).Append("</div></section>");
+            .Append("<div class=\"article-text\" id=\"article-text\">").Append(EvidenceHighlighter.Render(assessment.CleanedText, Spans(assessment), out _)).Append("</div></section>");
 
         html.Append("<section class=\"actors\"><h2>Stance toward actors</h2><table id=\"actors\"><thead><tr><th>Actor</th><th>Type</th>")
             .Append("<th>Country</th><th>Stance</th><th>Score</th><th>P(neg)</th><th>P(neu)</th><th>P(pos)</th><th>Mentions</th><th>Correct</th></tr></thead><tbody>");
@@ -135,9 +136,20 @@ internal static class ArticlePage
             html.Append("</tbody></table>");
         }
 
-        var pretty = JsonSerializer.Serialize(JsonDocument.Parse(review.AssessmentJson).RootElement, AssessmentJson.Indented);
-        html.Append("</section><details class=\"raw\"><summary>Raw assessment JSON</summary><pre id=\"raw-json\">")
-            .Append(E(pretty)).Append("</pre></details>");
+        // A mention bomb's JSON runs to megabytes: linked, not inlined (the API serves it whole).
+        if (review.AssessmentJson.Length > MaxInlineJsonChars)
+        {
+            var api = "/api/articles/" + Uri.EscapeDataString(article.Id);
+            html.Append("</section><details class=\"raw\"><summary>Raw assessment JSON</summary><p id=\"raw-json-link\">")
+                .Append($"{Num(review.AssessmentJson.Length / 1e6, "0.0")} MB, too large to show here: <a href=\"{Attr(api)}\">{E(api)}</a></p></details>");
+        }
+        else
+        {
+            var pretty = JsonSerializer.Serialize(JsonDocument.Parse(review.AssessmentJson).RootElement, AssessmentJson.Indented);
+            html.Append("</section><details class=\"raw\"><summary>Raw assessment JSON</summary><pre id=\"raw-json\">")
+                .Append(E(pretty)).Append("</pre></details>");
+        }
+
         return Page(article.Title ?? article.Id, html.ToString());
     }
 
@@ -159,21 +171,18 @@ internal static class ArticlePage
         return html.ToString();
     }
 
-    /// <summary>
-    /// The cleaned text cut at every evidence and mention boundary; each piece is encoded and wrapped in one
-    /// mark whose classes say what covers it, so overlapping evidence needs no nesting.
-    /// </summary>
-    private static string Highlight(ArticleAssessment assessment)
+    /// <summary>The spans to mark in the cleaned text: threat evidence, each actor's stance evidence and mentions.</summary>
+    internal static List<HighlightSpan> Spans(ArticleAssessment assessment)
     {
         var text = assessment.CleanedText;
-        var spans = new List<Span>();
+        var spans = new List<HighlightSpan>();
         void Add(int start, int length, string css, string note)
         {
             var s = Math.Clamp(start, 0, text.Length);
             var e = Math.Clamp(start + length, s, text.Length);
             if (e > s)
             {
-                spans.Add(new Span(s, e, css, note));
+                spans.Add(new HighlightSpan(s, e, css, note));
             }
         }
 
@@ -195,31 +204,6 @@ internal static class ArticlePage
             }
         }
 
-        var cuts = new SortedSet<int> { 0, text.Length };
-        foreach (var span in spans)
-        {
-            cuts.Add(span.Start);
-            cuts.Add(span.End);
-        }
-
-        var html = new StringBuilder();
-        var points = cuts.ToArray();
-        for (var i = 0; i + 1 < points.Length; i++)
-        {
-            var (start, end) = (points[i], points[i + 1]);
-            var piece = E(text[start..end]).Replace("\n", "<br>", StringComparison.Ordinal);
-            var covering = spans.Where(s => s.Start <= start && s.End >= end).ToList();
-            if (covering.Count == 0)
-            {
-                html.Append(piece);
-                continue;
-            }
-
-            var classes = string.Join(' ', covering.Select(s => s.Css).Distinct(StringComparer.Ordinal));
-            var notes = string.Join("; ", covering.Select(s => s.Note).Distinct(StringComparer.Ordinal));
-            html.Append($"<mark class=\"{Attr(classes)}\" title=\"{Attr(notes)}\">{piece}</mark>");
-        }
-
-        return html.ToString();
+        return spans;
     }
 }

@@ -23,7 +23,8 @@ public sealed class ScoringAlertTests : IDisposable
         File.Copy(RepoPaths.SeedArticle, Path.Combine(inbox, "seed.txt"));
         using var host = ThreatScorerHost.CreateBuilder(
             [$"--ThreatScorer:Inbox:Folders:0={inbox}", $"--ThreatScorer:Store:SqlitePath={_dir.File("scores.db")}",
-             $"--ThreatScorer:Models:Root={RepoPaths.Models}", "--ThreatScorer:Web:Url=http://127.0.0.1:5999"]).Build();
+             $"--ThreatScorer:Models:Root={RepoPaths.Models}", "--ThreatScorer:Web:Url=http://127.0.0.1:5999",
+             "--ThreatScorer:Alerts:AllowedWebhookHosts:0=127.0.0.1"]).Build();
         await host.Services.GetRequiredService<StartupTasks>().RunAsync(CancellationToken.None);
         var store = host.Services.GetRequiredService<SqliteAlertStore>();
         var russia = await store.AddRuleAsync(new AlertRule { Name = "Russia named", ActorId = "RUS", WebhookUrl = receiver.Url.AbsoluteUri }, CancellationToken.None);

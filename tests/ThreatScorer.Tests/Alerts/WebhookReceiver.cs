@@ -10,6 +10,8 @@ namespace ThreatScorer.Tests.Alerts;
 /// <summary>
 /// A real webhook receiver on 127.0.0.1 (any free port): records every body and delivery header, and answers
 /// 500 to the first <see cref="FailNext"/> requests (or to all of them when <see cref="AlwaysFail"/>).
+/// <c>/redirect</c> answers 302 to <c>/hook</c> with a body that must never reach the API; a GET of <c>/hook</c>
+/// (a followed redirect) is recorded with the path <c>GET /hook</c>.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -19,6 +21,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private WebhookReceiver(WebApplication app) => _app = app;
 
     public ConcurrentQueue<(string Body, string? Delivery, bool Failed)> Requests { get; } = new();
+
+    /// <summary>Every request, by method and path, in arrival order.</summary>
+    public ConcurrentQueue<string> Paths { get; } = new();
+
+    public const string SecretBody = "secret-admin-page-7d41";
 
     public int FailNext { get => Volatile.Read(ref _failNext); set => Volatile.Write(ref _failNext, value); }
 
@@ -35,8 +42,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
+        app.MapPost("/redirect", async (HttpContext context) =>
+        {
+            receiver.Paths.Enqueue("POST /redirect");
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = "/hook";
+            await context.Response.WriteAsync(SecretBody);
+        });
+        app.MapGet("/hook", () =>
+        {
+            receiver.Paths.Enqueue("GET /hook");
+            return Results.Text(SecretBody);
+        });
         app.MapPost("/hook", async (HttpRequest request) =>
         {
+            receiver.Paths.Enqueue("POST /hook");
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             var fail = receiver.AlwaysFail || Interlocked.Decrement(ref receiver._failNext) >= 0;

