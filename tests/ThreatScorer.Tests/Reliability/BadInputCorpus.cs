@@ -169,7 +169,7 @@ internal static class BadInputCorpus
                 // A device never ends: reading it must stop, not hash forever.
                 var path = System.IO.Path.Combine(inbox, prefix + "dev-zero.txt");
                 File.CreateSymbolicLink(path, "/dev/zero");
-                return [new InputKind("symbolic link to /dev/zero", path, null, Expected.Rejected, "size 0")];
+                return [new InputKind("symbolic link to /dev/zero", path, null, Expected.Rejected, "symbolic link to /dev/zero: not followed")];
             },
             (inbox, prefix) =>
             {
