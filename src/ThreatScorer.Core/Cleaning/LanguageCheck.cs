@@ -242,7 +242,7 @@ public static class LanguageCheck
         if (sample.Latin < MinLatinShare * sample.Letters)
         {
             return string.Create(CultureInfo.InvariantCulture,
-                $"not English: {100.0 * sample.MainScriptLetters / sample.Letters:F0}% of the letters in {where} are {ScriptNames[sample.MainScript]} (the models read English only)");
+                $"not English: {100.0 * sample.MainScriptLetters / sample.Letters:F0}% of the letters{(isOpening ? "" : " in " + where)} are {ScriptNames[sample.MainScript]} (the models read English only)");
         }
 
         if (sample.Words < MinWordsForStopwordTest)
