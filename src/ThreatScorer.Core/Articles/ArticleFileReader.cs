@@ -153,7 +153,7 @@ public sealed class ArticleFileReader
     /// Opens <paramref name="path"/> and checks, on the opened handle, that it is the regular file that was
     /// looked at: a link swapped in between the look and the open (to escape the inbox) is refused.
     /// </summary>
-    private static (FileStream? Stream, ArticleReadResult? Refused) OpenRegularFile(string path)
+    internal static (FileStream? Stream, ArticleReadResult? Refused) OpenRegularFile(string path)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, ChunkBytes, FileOptions.SequentialScan);
         try

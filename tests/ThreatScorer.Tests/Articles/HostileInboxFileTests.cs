@@ -49,6 +49,28 @@ public sealed class HostileInboxFileTests : IDisposable
     }
 
     [Fact]
+    public void Open_WhenARegularFileWasSwappedForALinkAfterTheLook_RefusesItFromTheOpenedHandle()
+    {
+        // The look (lstat) saw a regular file; by the open it is a link out of the inbox. The opened handle's real
+        // path (/proc/self/fd) gives it away, whatever happened in between.
+        var secret = _outside.Write("shadow", "root:$6$secret-hash:19000:0:99999:7:::");
+        var path = Path.Combine(_inbox.Directory, "swapped.txt");
+        File.CreateSymbolicLink(path, secret);
+
+        var (stream, refused) = ArticleFileReader.OpenRegularFile(path);
+
+        Assert.Null(stream);
+        Assert.Equal($"replaced by a symbolic link to {secret} while being opened: not read (inbox entries must be regular files, not links)", refused!.RejectionReason);
+        var regular = _inbox.Write("regular.txt", Article);
+        var opened = ArticleFileReader.OpenRegularFile(regular);
+        using (opened.Stream)
+        {
+            Assert.NotNull(opened.Stream);
+            Assert.Null(opened.Refused);
+        }
+    }
+
+    [Fact]
     public void Read_WhenTheInboxFolderItselfSitsBehindALink_ReadsItsRegularFiles()
     {
         // The operator may mount the inbox behind a link (data/inbox -> /mnt/share): only entries are refused.
