@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ThreatScorer.Core.Models;
 using ThreatScorer.Core.Training;
@@ -201,5 +202,27 @@ public sealed class RegistryTests : IDisposable
         using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
         await process.WaitForExitAsync();
         return process.Id;
+    }
+
+    [Fact]
+    public async Task WorkerStart_RemovesStagingFoldersOfProcessesThatAreGone()
+    {
+        var models = _dir.File("full-models");
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Models, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(models, Path.GetRelativePath(RepoPaths.Models, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var abandoned = Directory.CreateDirectory(Path.Combine(models, "threat", $".staging-{await FinishedProcessIdAsync()}-threat-20990101-deadbeef-0001")).FullName;
+        var live = Directory.CreateDirectory(Path.Combine(models, "threat", $".staging-{Environment.ProcessId}-threat-20990101-cafe0001-0002")).FullName;
+        using var host = ThreatScorer.Worker.ThreatScorerHost.CreateBuilder(
+            [$"--ThreatScorer:Inbox:Folders:0={_dir.File("no-inbox")}", $"--ThreatScorer:Store:SqlitePath={_dir.File("start.db")}", $"--ThreatScorer:Models:Root={models}"]).Build();
+
+        await host.Services.GetRequiredService<ThreatScorer.Core.Configuration.StartupTasks>().RunAsync(CancellationToken.None);
+
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(Directory.Exists(live));
     }
 }
