@@ -62,7 +62,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
         var fitTime = stopwatch.Elapsed;
 
         var taskDir = Path.GetFullPath(Path.Combine(request.ModelsRoot, Task));
-        var staging = Path.Combine(taskDir, $".staging-{version}-{Guid.NewGuid():N}");
+        var staging = ModelRegistry.NewStagingDirectory(taskDir, version);
         Directory.CreateDirectory(staging);
         try
         {

@@ -122,10 +122,16 @@ internal static class RegistryCommands
                 Console.WriteLine($"rolled back {parse.GetValue(task)}: {from} -> {to}");
                 return ExitCodes.Ok;
             }
-            catch (Exception ex) when (ex is InvalidOperationException or ModelLoadException)
+            catch (InvalidOperationException ex)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.Failure;
+            }
+            catch (ModelLoadException ex)
+            {
+                // The version to go back to does not load: ACTIVE stays where it is.
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.ModelError;
             }
         });
         return command;

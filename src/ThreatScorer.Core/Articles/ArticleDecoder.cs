@@ -60,8 +60,10 @@ internal static class ArticleDecoder
     /// where UTF-16 puts them); null when it may be UTF-8. Invalid UTF-8 sequences are left to the caller, which
     /// knows where its lines end. Whole files read UTF-16 with a byte-order mark and decode it before asking;
     /// JSONL is UTF-8 only. The one place every format's encoding sniffing lives, so all name a file alike.
+    /// With <paramref name="nulIsPerLine"/> (JSONL), NUL bytes that are not UTF-16's are left to the line they are
+    /// in: one bad line must not cost the good ones around it.
     /// </summary>
-    public static string? WhyNotUtf8Text(ReadOnlySpan<byte> head)
+    public static string? WhyNotUtf8Text(ReadOnlySpan<byte> head, bool nulIsPerLine = false)
     {
         if (BinaryFormat(head) is { } format)
         {
@@ -86,9 +88,12 @@ internal static class ArticleDecoder
             return null;
         }
 
-        return LooksLikeUtf16(body)
-            ? "UTF-16 text without a byte-order mark is not supported; save it as UTF-8"
-            : $"binary content: NUL byte at byte offset {nul + bomLength}";
+        if (LooksLikeUtf16(body))
+        {
+            return "UTF-16 text without a byte-order mark is not supported; save it as UTF-8";
+        }
+
+        return nulIsPerLine ? null : $"binary content: NUL byte at byte offset {nul + bomLength}";
     }
 
     /// <summary>A UTF-16 byte-order mark (either order) that is not the start of a UTF-32 little-endian one.</summary>

@@ -5,7 +5,7 @@ namespace ThreatScorer.Core.Articles;
 
 /// <summary>
 /// One JSON article object: <c>{id?, title?, text|body|content, url?, source?, published_at?, language?}</c>.
-/// Unknown fields are ignored; a field of the wrong type is a rejection that names it.
+/// Unknown fields are ignored; a field of the wrong type, or a key given twice, is a rejection that names it.
 /// </summary>
 internal static class JsonArticleParser
 {
@@ -44,6 +44,27 @@ internal static class JsonArticleParser
         if (root.ValueKind != JsonValueKind.Object)
         {
             return (null, $"expected a JSON object, found {Kind(root.ValueKind)}");
+        }
+
+        // JSON parsers disagree on which of two equal keys wins ("text" twice can show a reviewer one text and
+        // score another): such a record is refused, naming the key.
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in root.EnumerateObject())
+        {
+            string name;
+            try
+            {
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                return (null, "a key is not valid text (a lone surrogate escape)");
+            }
+
+            if (!keys.Add(name))
+            {
+                return (null, $"duplicate key \"{name}\"");
+            }
         }
 
         string? text = null;

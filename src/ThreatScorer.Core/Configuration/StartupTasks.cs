@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ThreatScorer.Core.Models;
 using ThreatScorer.Core.Scoring;
 using ThreatScorer.Core.Storage;
 
@@ -35,5 +36,28 @@ public sealed class StartupTasks(
             Path.GetFullPath(options.Value.Models.Root), versions.Stance, versions.Sentiment, versions.Threat, versions.Interaction);
         logger.LogInformation("Inbox folders: {Folders}",
             string.Join(", ", options.Value.Inbox.EffectiveFolders.Select(Path.GetFullPath)));
+        RemoveAbandonedStaging(options.Value.Models.Root);
+    }
+
+    /// <summary>
+    /// Staging folders left by a promotion or training that was killed (a copied model is often 100+ MB). Best
+    /// effort: a read-only models folder (a container image) is not a reason to stop the start.
+    /// </summary>
+    private void RemoveAbandonedStaging(string modelsRoot)
+    {
+        foreach (var task in ModelTasks.Known.Append(ModelTasks.StanceTeacher))
+        {
+            try
+            {
+                foreach (var removed in ModelRegistry.RemoveAbandonedStaging(Path.Combine(modelsRoot, task)))
+                {
+                    logger.LogInformation("Removed {Folder}, left by a promotion or training whose process is gone", removed);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                logger.LogDebug("Could not look for abandoned staging folders in {Folder}: {Error}", Path.Combine(modelsRoot, task), ex.Message);
+            }
+        }
     }
 }

@@ -27,6 +27,19 @@ public sealed class InboxOptions
 
     public int MaxSentences { get; set; } = ArticleLimits.DefaultMaxSentences;
 
+    /// <summary>The default of <see cref="QuietPeriod"/>: 3 seconds.</summary>
+    public static readonly TimeSpan DefaultQuietPeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>The most <see cref="QuietPeriod"/> may be: a run waits up to this long for files still being written.</summary>
+    public static readonly TimeSpan MaxQuietPeriod = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// A file is read once it has not changed for this long: one modified longer ago is read at once, a newer one
+    /// is looked at again after this period and read if its size and modification time held (else it is left
+    /// for the next run), so a file still being copied in is never scored truncated. Zero reads every file at once.
+    /// </summary>
+    public TimeSpan QuietPeriod { get; set; } = DefaultQuietPeriod;
+
     public static IReadOnlyList<string> DefaultFolders { get; } = ["seeds", Path.Combine("data", "inbox")];
 
     public IReadOnlyList<string> EffectiveFolders => Folders.Count > 0 ? Folders : DefaultFolders;
@@ -76,6 +89,11 @@ public sealed class ThreatScorerOptionsValidator : IValidateOptions<ThreatScorer
         if (options.Inbox.MaxSentences <= 0)
         {
             problems.Add($"{s}:Inbox:MaxSentences must be positive (got {options.Inbox.MaxSentences}).");
+        }
+
+        if (options.Inbox.QuietPeriod < TimeSpan.Zero || options.Inbox.QuietPeriod > InboxOptions.MaxQuietPeriod)
+        {
+            problems.Add($"{s}:Inbox:QuietPeriod must be between 00:00:00 and {InboxOptions.MaxQuietPeriod:c} (got {options.Inbox.QuietPeriod:c}).");
         }
 
         for (var i = 0; i < options.Inbox.Folders.Count; i++)

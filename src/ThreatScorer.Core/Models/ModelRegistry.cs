@@ -74,8 +74,19 @@ public static class ModelRegistry
         return versionDir;
     }
 
-    /// <summary>Makes <paramref name="version"/> the active version of <paramref name="task"/> (atomic replace).</summary>
-    public static void Activate(string modelsRoot, string task, string version, TimeProvider? time = null)
+    /// <summary>
+    /// Makes <paramref name="version"/> the active version of <paramref name="task"/> (atomic replace), once the
+    /// version loads as the worker would load it: a model that cannot load never becomes active.
+    /// </summary>
+    /// <exception cref="ModelLoadException">A file of the version is missing or does not load; the message names it.</exception>
+    public static void Activate(string modelsRoot, string task, string version, TimeProvider? time = null) =>
+        Activate(modelsRoot, task, version, time, betweenHistoryAndActive: null);
+
+    /// <summary>
+    /// <see cref="Activate(string, string, string, TimeProvider?)"/> with a hook run after HISTORY records the
+    /// activation and before ACTIVE moves: tests throw from it to stand in for a crash at that point.
+    /// </summary>
+    internal static void Activate(string modelsRoot, string task, string version, TimeProvider? time, Action? betweenHistoryAndActive)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
@@ -89,18 +100,109 @@ public static class ModelRegistry
             throw new ModelLoadException(versionDir, "cannot activate: no model file in this version folder");
         }
 
-        var activeFile = Path.Combine(taskDir, ActiveFileName);
-        var previous = File.Exists(activeFile) ? File.ReadAllText(activeFile).Trim() : null;
+        ModelLoadCheck.Load(modelsRoot, task, versionDir);
+        var previous = ActiveVersionRecovered(taskDir);
 
-        // Write-then-rename: a crash leaves either the old ACTIVE or the new one, never half a file.
-        var temp = activeFile + ".tmp";
-        File.WriteAllText(temp, version + "\n");
-        File.Move(temp, activeFile, overwrite: true);
+        // HISTORY first, as the intent; ACTIVE second, by write-then-rename. A crash in between leaves the old
+        // ACTIVE and a last HISTORY line naming a version that is not active, which every reader drops
+        // (RecoverHistory); the other order lost the rollback step when the crash came after the rename.
         if (!string.IsNullOrEmpty(previous) && previous != version)
         {
             File.AppendAllText(
                 Path.Combine(taskDir, HistoryFileName),
                 string.Create(CultureInfo.InvariantCulture, $"{(time ?? TimeProvider.System).GetUtcNow():O}\t{previous}\t{version}\n"));
+        }
+
+        betweenHistoryAndActive?.Invoke();
+        var activeFile = Path.Combine(taskDir, ActiveFileName);
+        var temp = activeFile + ".tmp";
+        File.WriteAllText(temp, version + "\n");
+        File.Move(temp, activeFile, overwrite: true);
+    }
+
+    /// <summary>
+    /// The active version, after dropping a last HISTORY line left by an activation that crashed before ACTIVE
+    /// moved (its previous version is still the active one, its new version is not).
+    /// </summary>
+    private static string? ActiveVersionRecovered(string taskDir)
+    {
+        var activeFile = Path.Combine(taskDir, ActiveFileName);
+        var active = File.Exists(activeFile) ? File.ReadAllText(activeFile).Trim() : null;
+        var history = Path.Combine(taskDir, HistoryFileName);
+        if (string.IsNullOrEmpty(active) || !File.Exists(history))
+        {
+            return active;
+        }
+
+        var lines = File.ReadAllLines(history).Where(l => l.Length > 0).ToList();
+        if (lines.Count > 0 && lines[^1].Split('\t') is [_, var from, var to] && from == active && to != active)
+        {
+            var temp = history + ".tmp";
+            File.WriteAllLines(temp, lines.Take(lines.Count - 1));
+            File.Move(temp, history, overwrite: true);
+        }
+
+        return active;
+    }
+
+    /// <summary>The prefix of staging folders (hidden: <see cref="ListVersions"/> skips names starting with a dot).</summary>
+    public const string StagingPrefix = ".staging-";
+
+    /// <summary>
+    /// A new staging folder path for <paramref name="version"/> in <paramref name="taskDir"/>. The name carries
+    /// this process's id so that a later promotion can tell a folder abandoned by a killed process (its owner
+    /// gone) from one another process is still writing.
+    /// </summary>
+    public static string NewStagingDirectory(string taskDir, string version) =>
+        Path.Combine(taskDir, string.Create(CultureInfo.InvariantCulture, $"{StagingPrefix}{Environment.ProcessId}-{version}-{Guid.NewGuid():N}"));
+
+    /// <summary>
+    /// Deletes the staging folders in <paramref name="taskDir"/> whose owning process no longer runs (a promotion
+    /// or training killed while copying); returns them. Folders of a live process, and names without a process
+    /// id (not made by <see cref="NewStagingDirectory"/>), are left alone. A process id reused by an unrelated
+    /// process keeps its folder until that process ends: the safe side.
+    /// </summary>
+    public static IReadOnlyList<string> RemoveAbandonedStaging(string taskDir)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(taskDir))
+        {
+            return removed;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(taskDir, StagingPrefix + "*"))
+        {
+            var rest = Path.GetFileName(dir).AsSpan(StagingPrefix.Length);
+            var dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var owner) || IsRunning(owner))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+                removed.Add(dir);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another promotion removed it first, or it is not ours to remove: either way nothing to do.
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
@@ -112,7 +214,7 @@ public static class ModelRegistry
     public static (string From, string To) Rollback(string modelsRoot, string task, TimeProvider? time = null)
     {
         var taskDir = Path.Combine(modelsRoot, task);
-        var current = ActiveVersion(modelsRoot, task)
+        var current = ActiveVersionRecovered(taskDir)
             ?? throw new InvalidOperationException($"No active {task} model under {Path.GetFullPath(taskDir)}.");
         var history = Path.Combine(taskDir, HistoryFileName);
         var entries = File.Exists(history)
@@ -175,6 +277,7 @@ public static class ModelRegistry
     public static string Publish(string modelsRoot, string task, string version, string stagingDirectory, bool activate)
     {
         var versionDir = Path.Combine(Path.GetFullPath(Path.Combine(modelsRoot, task)), version);
+        RemoveAbandonedStaging(Path.GetDirectoryName(versionDir)!);
         if (Directory.Exists(versionDir))
         {
             Directory.Delete(versionDir, recursive: true);

@@ -43,7 +43,7 @@ public sealed class ScoringRun(
         var started = time.GetTimestamp();
         var retry = new StoreRetry(store, time, settings.MaxStoreOutage, logger);
 
-        var ingest = await retry.RunAsync(ct => ingestor.IngestFoldersAsync(settings.Folders, settings.Limits, ct), "ingest", cancellationToken);
+        var ingest = await retry.RunAsync(ct => ingestor.IngestFoldersAsync(settings.Folders, settings.Limits, settings.QuietPeriod, ct), "ingest", cancellationToken);
         metrics.RecordIngested(ingest.Added + ingest.NewVersions);
         metrics.RecordRejected(ingest.Rejected);
         await retry.RunAsync(RecordBacklogAsync, "count the backlog", cancellationToken);
@@ -229,6 +229,12 @@ public sealed record ScoringRunSettings(IReadOnlyList<string> Folders, ArticleLi
 
     /// <summary>How long a run waits, with back-off, for a store that went away before it gives up.</summary>
     public TimeSpan MaxStoreOutage { get; init; } = DefaultMaxStoreOutage;
+
+    /// <summary>
+    /// How long an inbox file must hold still before it is read (the worker's <c>Inbox:QuietPeriod</c>); zero,
+    /// the default here, reads every file at once, for callers that place whole files.
+    /// </summary>
+    public TimeSpan QuietPeriod { get; init; } = TimeSpan.Zero;
 }
 
 /// <summary>The claim identity of this process: host name, process id and a random part (a restart is a new worker).</summary>

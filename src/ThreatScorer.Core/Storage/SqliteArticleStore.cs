@@ -35,7 +35,12 @@ public sealed class SqliteArticleStore : IArticleStore
 
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
-        await ExecuteAsync(connection, null, """
+
+        // Several processes may start on a new file at once (two workers, a worker and the CLI): the version is
+        // read and every pending migration applied under one write lock (BEGIN IMMEDIATE waits out the busy
+        // timeout), so a second migrator sees the first one's work instead of repeating it.
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version     INTEGER PRIMARY KEY,
                 name        TEXT NOT NULL,
@@ -43,22 +48,22 @@ public sealed class SqliteArticleStore : IArticleStore
             );
             """, cancellationToken);
 
-        var current = await GetSchemaVersionAsync(connection, cancellationToken);
+        var current = await GetSchemaVersionAsync(connection, transaction, cancellationToken);
         foreach (var (version, name, sql) in SqliteMigrations.All.Where(m => m.Version > current))
         {
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, transaction, sql, cancellationToken);
             await ExecuteAsync(connection, transaction,
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($v, $n, $t);",
                 cancellationToken, ("$v", version), ("$n", name), ("$t", Now()));
-            await transaction.CommitAsync(cancellationToken);
         }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await GetSchemaVersionAsync(connection, cancellationToken);
+        return await GetSchemaVersionAsync(connection, null, cancellationToken);
     }
 
     public async Task<bool> IsInboxFileUnchangedAsync(string path, long size, DateTimeOffset modifiedAt, CancellationToken cancellationToken)
@@ -333,16 +338,16 @@ public sealed class SqliteArticleStore : IArticleStore
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) =>
         SqliteConnections.OpenAsync(_connectionString, cancellationToken);
 
-    private static async Task<int> GetSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async Task<int> GetSchemaVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {
-        var exists = await ScalarAsync(connection, null,
+        var exists = await ScalarAsync(connection, transaction,
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';", cancellationToken);
         if (exists is null)
         {
             return 0;
         }
 
-        var version = await ScalarAsync(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", cancellationToken);
+        var version = await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations;", cancellationToken);
         return Convert.ToInt32(version, CultureInfo.InvariantCulture);
     }
 

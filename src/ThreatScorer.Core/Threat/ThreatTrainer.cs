@@ -71,7 +71,7 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
         var version = ModelRegistry.VersionName(Task, started, fingerprint);
         var taskDir = Path.GetFullPath(Path.Combine(request.ModelsRoot, Task));
         Directory.CreateDirectory(taskDir);
-        var staging = Path.Combine(taskDir, $".staging-{version}-{Guid.NewGuid():N}");
+        var staging = ModelRegistry.NewStagingDirectory(taskDir, version);
         Directory.CreateDirectory(staging);
         try
         {

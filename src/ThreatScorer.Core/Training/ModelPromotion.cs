@@ -20,8 +20,9 @@ public sealed record PromotionResult(bool Promoted, string? PreviousVersion, str
 
 /// <summary>
 /// Compare, promote and roll back model versions. A promotion copies the candidate into the registry (staging
-/// folder, then rename) and switches ACTIVE with an atomic rename, so a crash at any point leaves the old model
-/// active and the registry readable.
+/// folder named after its process, then rename) and switches ACTIVE with an atomic rename after loading the model
+/// as the worker would, so a crash at any point leaves the old model active and the registry readable; a later
+/// promotion removes the staging folders of processes that are gone.
 /// </summary>
 public static class ModelPromotion
 {
@@ -61,24 +62,38 @@ public static class ModelPromotion
                 "refused: give --data to compare the candidate with the active model, or --force to promote without comparing");
         }
 
-        var target = Path.Combine(Path.GetFullPath(Path.Combine(modelsRoot, candidate.Task)), version);
+        var taskDir = Path.GetFullPath(Path.Combine(modelsRoot, candidate.Task));
+        ModelRegistry.RemoveAbandonedStaging(taskDir);
+        var target = Path.Combine(taskDir, version);
+        var copied = false;
         if (!string.Equals(Path.GetFullPath(candidate.ModelDirectory).TrimEnd(Path.DirectorySeparatorChar), target, StringComparison.Ordinal))
         {
-            CopyIntoRegistry(candidate.ModelDirectory, target);
+            copied = CopyIntoRegistry(candidate.ModelDirectory, target);
         }
 
-        ModelRegistry.Activate(modelsRoot, candidate.Task, version, time);
+        try
+        {
+            // Loads the version as the worker would (with --force too): one that cannot load never becomes active.
+            ModelRegistry.Activate(modelsRoot, candidate.Task, version, time);
+        }
+        catch (ModelLoadException) when (copied)
+        {
+            Directory.Delete(target, recursive: true);
+            throw;
+        }
+
         return new PromotionResult(true, previous, version, comparison, $"promoted {version} (was {previous ?? "none"})");
     }
 
-    private static void CopyIntoRegistry(string source, string target)
+    /// <summary>Copies a version folder in unless it is there already; true when this call copied it.</summary>
+    private static bool CopyIntoRegistry(string source, string target)
     {
         if (Directory.Exists(target))
         {
-            return;
+            return false;
         }
 
-        var staging = Path.Combine(Path.GetDirectoryName(target)!, $".staging-{Path.GetFileName(target)}-{Guid.NewGuid():N}");
+        var staging = ModelRegistry.NewStagingDirectory(Path.GetDirectoryName(target)!, Path.GetFileName(target));
         Directory.CreateDirectory(staging);
         try
         {
@@ -88,6 +103,7 @@ public static class ModelPromotion
             }
 
             Directory.Move(staging, target);
+            return true;
         }
         finally
         {

@@ -125,7 +125,7 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
         var version = ModelRegistry.VersionName(Task, started, fingerprint);
         var taskDir = Path.GetFullPath(Path.Combine(request.ModelsRoot, Task));
         Directory.CreateDirectory(taskDir);
-        var staging = Path.Combine(taskDir, $".staging-{version}-{Guid.NewGuid():N}");
+        var staging = ModelRegistry.NewStagingDirectory(taskDir, version);
         Directory.CreateDirectory(staging);
         try
         {

@@ -77,6 +77,7 @@ public sealed class ScoringJobRunner(
             Lease = schedule.Value.ClaimLease,
             RetryDelay = schedule.Value.RetryDelay,
             MaxStoreOutage = schedule.Value.MaxStoreOutage,
+            QuietPeriod = options.Value.Inbox.QuietPeriod,
         };
         var succeeded = false;
         state.RunStarted();

@@ -146,6 +146,24 @@ public sealed class CliProcessTests : IDisposable
         Assert.Contains("THREATSCORER__STORE__PROVIDER=Sqlite", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Promote_ForcedWithARandomModelZip_ExitsThreeNamingTheFileAndActivatesNothing()
+    {
+        var models = Directory.CreateDirectory(_dir.File("models")).FullName;
+        var candidate = Directory.CreateDirectory(_dir.File("candidates/stance-20990101-badc0ffe")).FullName;
+        var shipped = Directory.EnumerateDirectories(Path.Combine(RepoPaths.Models, "stance")).First(d => File.Exists(Path.Combine(d, "metrics.json")));
+        File.Copy(Path.Combine(shipped, "metrics.json"), Path.Combine(candidate, "metrics.json"));
+        var junk = new byte[4096];
+        new Random(5).NextBytes(junk);
+        File.WriteAllBytes(Path.Combine(candidate, "model.zip"), junk);
+
+        var (exit, _, stderr) = await RunAsync("promote", "--task", "stance", candidate, "--models", models, "--force");
+
+        Assert.Equal(3, exit);
+        Assert.Contains("model.zip", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(models, "stance", "ACTIVE")));
+    }
+
     private static Task<(int Exit, string Stdout, string Stderr)> RunWithPostgresEnvironmentAsync(params string[] args) =>
         RunAsync(new Dictionary<string, string>
         {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ThreatScorer.Core.Models;
 using ThreatScorer.Core.Training;
@@ -114,5 +115,114 @@ public sealed class RegistryTests : IDisposable
         Assert.True(result.Promoted);
         Assert.True(File.Exists(Path.Combine(_root, "stance", "stance-20990101-feedface", "model.zip")));
         Assert.Equal("stance-20990101-feedface", ModelRegistry.ActiveVersion(_root, "stance"));
+    }
+
+    [Fact]
+    public async Task Promote_ForcedWithAModelThatCannotLoad_IsRefusedNamingTheFileAndLeavesTheOldModelActive()
+    {
+        // metrics.json from a real version beside random bytes: the worker would exit 3 on its next start.
+        var outside = Directory.CreateDirectory(_dir.File("elsewhere/stance-20990101-badc0ffe")).FullName;
+        File.Copy(Path.Combine(_root, "stance", Older, "metrics.json"), Path.Combine(outside, "metrics.json"));
+        File.WriteAllBytes(Path.Combine(outside, "model.zip"), RandomBytes(4096));
+
+        var error = await Assert.ThrowsAsync<ModelLoadException>(() =>
+            ModelPromotion.PromoteAsync(_root, new EvaluationRequest("stance", outside, []), 0, force: true, _time, CancellationToken.None));
+
+        Assert.Contains("model.zip", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Current, ModelRegistry.ActiveVersion(_root, "stance"));
+        Assert.False(Directory.Exists(Path.Combine(_root, "stance", "stance-20990101-badc0ffe")));
+        Assert.Equal(Current, StanceModel.LoadActive(_root).Version);
+    }
+
+    [Fact]
+    public void Rollback_ToAVersionThatNoLongerLoads_ThrowsAndKeepsTheCurrentOne()
+    {
+        ModelRegistry.Activate(_root, "stance", Older, _time);
+        File.WriteAllBytes(Path.Combine(_root, "stance", Current, "model.zip"), RandomBytes(4096));
+
+        var error = Assert.Throws<ModelLoadException>(() => ModelRegistry.Rollback(_root, "stance", _time));
+
+        Assert.Contains(Path.Combine(Current, "model.zip"), error.Message, StringComparison.Ordinal);
+        Assert.Equal(Older, ModelRegistry.ActiveVersion(_root, "stance"));
+    }
+
+    [Fact]
+    public void Activate_CrashBetweenHistoryAndActive_LeavesAConsistentRegistryWhoseRollbackStillWorks()
+    {
+        var crash = new IOException("simulated crash");
+        Assert.Same(crash, Assert.Throws<IOException>(() =>
+            ModelRegistry.Activate(_root, "stance", Older, _time, betweenHistoryAndActive: () => throw crash)));
+
+        // Nothing moved, and the half-done activation is not taken for a real one.
+        Assert.Equal(Current, ModelRegistry.ActiveVersion(_root, "stance"));
+        Assert.Throws<InvalidOperationException>(() => ModelRegistry.Rollback(_root, "stance", _time));
+
+        // Done again to the end, the rollback step is there and HISTORY holds only what really happened.
+        ModelRegistry.Activate(_root, "stance", Older, _time);
+        Assert.Equal((Older, Current), ModelRegistry.Rollback(_root, "stance", _time));
+        var history = File.ReadAllLines(Path.Combine(_root, "stance", ModelRegistry.HistoryFileName));
+        Assert.Equal([$"{Current}\t{Older}", $"{Older}\t{Current}"], history.Select(l => l[(l.IndexOf('\t', StringComparison.Ordinal) + 1)..]));
+    }
+
+    [Fact]
+    public async Task Promote_AfterAPromotionWasKilled_RemovesItsStagingFolderButNotOneOfALiveProcess()
+    {
+        var deadOwner = await FinishedProcessIdAsync();
+        var taskDir = Path.Combine(_root, "stance");
+        var abandoned = Directory.CreateDirectory(Path.Combine(taskDir, $".staging-{deadOwner}-stance-20990101-deadbeef-0001")).FullName;
+        File.WriteAllBytes(Path.Combine(abandoned, "model.zip"), new byte[1024]);
+        var live = Directory.CreateDirectory(Path.Combine(taskDir, $".staging-{Environment.ProcessId}-stance-20990101-cafe0001-0002")).FullName;
+        var foreign = Directory.CreateDirectory(Path.Combine(taskDir, ".staging-not-a-process-id")).FullName;
+
+        var outside = Directory.CreateDirectory(_dir.File("elsewhere/stance-20990101-0dd0beef")).FullName;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(taskDir, Older)))
+        {
+            File.Copy(file, Path.Combine(outside, Path.GetFileName(file)));
+        }
+
+        var result = await ModelPromotion.PromoteAsync(_root, new EvaluationRequest("stance", outside, []), 0, force: true, _time, CancellationToken.None);
+
+        Assert.True(result.Promoted);
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(Directory.Exists(live));
+        Assert.True(Directory.Exists(foreign));
+        Assert.DoesNotContain(Directory.EnumerateDirectories(taskDir, ".staging-*"), d => d.Contains("0dd0beef", StringComparison.Ordinal));
+    }
+
+    private static byte[] RandomBytes(int count)
+    {
+        var bytes = new byte[count];
+        new Random(13).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>The id of a process that has run and ended (so no process owns it, unless the id is reused).</summary>
+    private static async Task<int> FinishedProcessIdAsync()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        await process.WaitForExitAsync();
+        return process.Id;
+    }
+
+    [Fact]
+    public async Task WorkerStart_RemovesStagingFoldersOfProcessesThatAreGone()
+    {
+        var models = _dir.File("full-models");
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Models, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(models, Path.GetRelativePath(RepoPaths.Models, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        var abandoned = Directory.CreateDirectory(Path.Combine(models, "threat", $".staging-{await FinishedProcessIdAsync()}-threat-20990101-deadbeef-0001")).FullName;
+        var live = Directory.CreateDirectory(Path.Combine(models, "threat", $".staging-{Environment.ProcessId}-threat-20990101-cafe0001-0002")).FullName;
+        using var host = ThreatScorer.Worker.ThreatScorerHost.CreateBuilder(
+            [$"--ThreatScorer:Inbox:Folders:0={_dir.File("no-inbox")}", $"--ThreatScorer:Store:SqlitePath={_dir.File("start.db")}", $"--ThreatScorer:Models:Root={models}"]).Build();
+
+        await host.Services.GetRequiredService<ThreatScorer.Core.Configuration.StartupTasks>().RunAsync(CancellationToken.None);
+
+        Assert.False(Directory.Exists(abandoned));
+        Assert.True(Directory.Exists(live));
     }
 }

@@ -169,8 +169,60 @@ internal static class BadInputCorpus
                 // A device never ends: reading it must stop, not hash forever.
                 var path = System.IO.Path.Combine(inbox, prefix + "dev-zero.txt");
                 File.CreateSymbolicLink(path, "/dev/zero");
-                return [new InputKind("symbolic link to /dev/zero", path, null, Expected.Rejected, "size 0")];
+                return [new InputKind("symbolic link to /dev/zero", path, null, Expected.Rejected, "symbolic link to /dev/zero: not followed")];
             },
+            (inbox, prefix) =>
+            {
+                // Issue 13: a link to a file outside the inbox was followed, stored and shown (file disclosure).
+                var secret = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(inbox)!, prefix + "outside-secret.txt");
+                File.WriteAllText(secret, variant("outside-secret"), Utf8);
+                var path = System.IO.Path.Combine(inbox, prefix + "link-outside.txt");
+                File.CreateSymbolicLink(path, secret);
+                return [new InputKind("symbolic link to a file outside the inbox", path, null, Expected.Rejected, "symbolic link to")];
+            },
+            (inbox, prefix) =>
+            {
+                // The target has an extension the inbox does not read, so only the link is listed.
+                var target = System.IO.Path.Combine(inbox, prefix + "inside-target.dat");
+                File.WriteAllText(target, variant("inside-target"), Utf8);
+                var path = System.IO.Path.Combine(inbox, prefix + "link-inside.txt");
+                File.CreateSymbolicLink(path, target);
+                return [new InputKind("symbolic link to a file inside the inbox", path, null, Expected.Rejected, "symbolic link to")];
+            },
+            (inbox, prefix) =>
+            {
+                var outside = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(inbox)!, prefix + "outside-folder")).FullName;
+                File.WriteAllText(System.IO.Path.Combine(outside, "behind-the-link.txt"), variant("behind-folder-link"), Utf8);
+                var path = System.IO.Path.Combine(inbox, prefix + "linked-folder");
+                Directory.CreateSymbolicLink(path, outside);
+                return [new InputKind("symbolic link to a folder outside the inbox", path, null, Expected.Rejected, "symbolic link to a folder")];
+            },
+            (inbox, prefix) =>
+            {
+                var inside = Directory.CreateDirectory(System.IO.Path.Combine(inbox, prefix + "sub")).FullName;
+                File.WriteAllText(System.IO.Path.Combine(inside, "in-sub.txt"), variant("in-subfolder"), Utf8);
+                var path = System.IO.Path.Combine(inbox, prefix + "linked-sub");
+                Directory.CreateSymbolicLink(path, inside);
+                return [new InputKind("symbolic link to a folder inside the inbox", path, null, Expected.Rejected, "symbolic link to a folder")];
+            },
+            (inbox, prefix) =>
+            {
+                // A 4 GB sparse file: refused from its size, not hashed whole first (20 s before issue 13).
+                var path = System.IO.Path.Combine(inbox, prefix + "sparse-4gb.txt");
+                using (var file = File.Create(path))
+                {
+                    file.SetLength(4L << 30);
+                }
+
+                return [new InputKind("sparse 4 GB file", path, null, Expected.Rejected, "MaxArticleBytes")];
+            },
+            NulLines,
+            One("JSON with a duplicated key", "duplicate-key.json", Expected.Rejected,
+                "{\"text\": \"Troops crossed the border at dawn. The army said the operation would continue.\", \"text\": \"Markets rose.\"}",
+                "duplicate key \"text\""),
+            One("French text", "french.txt", Expected.Rejected, French(3), "French function words"),
+            One("English lead over a French body", "english-then-french.txt", Expected.Rejected,
+                variant("english-then-french") + "\n\n" + French(80), "French function words"),
             (inbox, prefix) =>
             {
                 var path = System.IO.Path.Combine(inbox, prefix + "folder.txt");
@@ -240,6 +292,32 @@ internal static class BadInputCorpus
             new InputKind("JSONL good line 6", path, 6, Expected.Scored),
         ];
     }
+
+    /// <summary>NUL bytes where issue 13 found they cost a JSONL file its good lines: first, middle, last, in a string.</summary>
+    private static IEnumerable<InputKind> NulLines(string inbox, string prefix)
+    {
+        var path = System.IO.Path.Combine(inbox, prefix + "nul-lines.jsonl");
+        var content = "\0\n"
+            + "{\"text\": \"Gunmen attacked a convoy near the border on Sunday. Two drivers were killed.\"}\n"
+            + "{\"text\": \"Troops\0 fired on the crowd.\"}\n"
+            + "{\"text\": \"A cyclone made landfall on the coast overnight. Thousands were evacuated.\"}\n"
+            + "\0";
+        File.WriteAllText(path, content, Utf8);
+        return
+        [
+            new InputKind("JSONL NUL line first", path, 1, Expected.Rejected, "NUL byte"),
+            new InputKind("JSONL good line after a NUL line", path, 2, Expected.Scored),
+            new InputKind("JSONL NUL inside a JSON string", path, 3, Expected.Rejected, "NUL byte"),
+            new InputKind("JSONL good line before a NUL line", path, 4, Expected.Scored),
+            new InputKind("JSONL NUL line last, no newline", path, 5, Expected.Rejected, "NUL byte"),
+        ];
+    }
+
+    private static string French(int paragraphs) => string.Join("\n\n", Enumerable.Range(0, paragraphs).Select(i =>
+        $"Le gouvernement a annoncé mardi qu'il poursuivrait les discussions avec les pays voisins (séance {i}). " +
+        "Les ministres se réuniront la semaine prochaine à Genève pour examiner les propositions des médiateurs, " +
+        "tandis que les organisations humanitaires demandent un accès sans entrave aux zones touchées par les combats " +
+        "et que les habitants attendent toujours des nouvelles de leurs proches disparus depuis le début du conflit."));
 
     private static string Repeat(string unit, int totalChars)
     {

@@ -33,6 +33,35 @@ public sealed class SqliteArticleStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Migrate_WhenManyMigratorsStartTogetherOnNewFiles_EveryOneSucceedsAndTheSchemaIsAppliedOnce()
+    {
+        // Two workers started together on a new file raced here ("duplicate column name", "table already
+        // exists"). Several rounds of eight migrators on fresh files, each on its own thread and connection.
+        const int Rounds = 12;
+        const int Migrators = 8;
+        for (var round = 0; round < Rounds; round++)
+        {
+            var path = _dir.File($"race/{round}.db");
+            // Dedicated threads released together by a barrier: thread-pool tasks would start one after another.
+            using var start = new Barrier(Migrators);
+            var migrations = Enumerable.Range(0, Migrators).Select(_ => Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait();
+                new SqliteArticleStore(path, _time).MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            await Task.WhenAll(migrations);
+
+            var store = new SqliteArticleStore(path, _time);
+            Assert.Equal(SqliteMigrations.All[^1].Version, await store.GetSchemaVersionAsync(CancellationToken.None));
+            await using var connection = new SqliteConnection($"Data Source={store.DatabasePath}");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM schema_migrations;";
+            Assert.Equal((long)SqliteMigrations.All.Count, (long)(await command.ExecuteScalarAsync())!);
+        }
+    }
+
+    [Fact]
     public async Task Migrate_FromVersionOne_KeepsRowsAndAddsThreatTables()
     {
         // A database as the first release left it: schema version 1 with one article.
