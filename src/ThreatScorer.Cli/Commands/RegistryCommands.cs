@@ -38,7 +38,16 @@ internal static class RegistryCommands
             Console.WriteLine("(* = active)");
             return ExitCodes.Ok;
         });
-        return new Command("models", "The model registry under models/.") { list };
+        var teacher = new Argument<string>("teacher-folder") { Description = "A stance-teacher version folder (models/stance-teacher/<version>)." };
+        var activate = new Option<bool>("--activate") { Description = "Make it the active stance model (the previous one stays in HISTORY for rollback)." };
+        var fromTeacher = new Command("from-teacher", "Publish a stance teacher as a stance version of kind 'encoder' (same head, same dev numbers).") { teacher, root, activate };
+        fromTeacher.SetAction((parse, ct) => Guard(async () =>
+        {
+            var dir = await ThreatScorer.Encoders.EncoderStanceVersions.FromTeacherAsync(parse.GetValue(teacher)!, parse.GetValue(root)!, parse.GetValue(activate), ct);
+            Console.WriteLine($"published {dir}{(parse.GetValue(activate) ? " (active)" : string.Empty)}");
+            return ExitCodes.Ok;
+        }));
+        return new Command("models", "The model registry under models/.") { list, fromTeacher };
     }
 
     public static Command Evaluate()
@@ -234,6 +243,7 @@ internal static class RegistryCommands
         {
             Datasets = TrainCommand.Datasets(datasets ?? []),
             GazetteerPath = Path.Combine(modelsRoot, ScoringModels.GazetteerRelativePath),
+            StanceLoader = CliEncoders.StanceLoader,
         };
 
     private static string Resolve(string modelsRoot, string task, string model) =>
