@@ -160,6 +160,9 @@ public sealed class MiniLmEncoder : IDisposable
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
+    /// <summary>A file of the packaged encoder (<c>model.onnx</c>, <c>vocab.txt</c>), e.g. to lay it out as a version folder's own encoder.</summary>
+    internal static byte[] PackagedFile(string suffix) => ReadResource(PackageAssembly, suffix);
+
     private static byte[] ReadResource(Assembly assembly, string suffix)
     {
         var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
