@@ -212,6 +212,119 @@ public sealed class EncoderStanceServingTests(ITestOutputHelper output) : IDispo
         Assert.Equal(3, await ThreatScorerHost.RunAsync(host));
     }
 
+    [Fact]
+    public void Int8Version_QuantisesTheEncoderAtLoad_AndStaysCloseToTheFloatOne()
+    {
+        var quantised = LoadShipped("stance-20261128-199310e4");
+        var full = LoadShipped(Unmasked);
+        var (_, matrices) = EncoderQuantization.Int8Dynamic(MiniLmEncoder.PackagedFile("model.onnx"));
+        const string a = "Rebels shelled the city overnight, and the government promised to protect civilians.";
+        const string b = "The Red Cross delivered medicine to the flooded villages.";
+        StanceInput[] inputs = [Mention(a, "Rebels"), Mention(a, "government"), Mention(b, "Red Cross")];
+
+        var q = quantised.Featurize(inputs, CancellationToken.None);
+        var f = full.Featurize(inputs, CancellationToken.None);
+
+        Assert.Same(ShippedModels.Hub.PackagedInt8, quantised.Encoder);
+        Assert.NotSame(full.Encoder, quantised.Encoder);
+        Assert.Equal(36, matrices); // 6 layers × (Q, K, V, attention output, FFN in, FFN out)
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            // The pooled vectors move a little (the head's scores by up to ~0.15 here); a wrong scale or layout would
+            // scramble them. Dev macro-F1 of the int8 version is in its metrics.json (within noise of the float one).
+            var cosine = Cosine(q[i], f[i]);
+            output.WriteLine($"{inputs[i].Sentence[inputs[i].From..inputs[i].To]}: cosine {cosine:F4}");
+            Assert.InRange(cosine, 0.98, 1.0001);
+            Assert.False(q[i].SequenceEqual(f[i]), "the int8 encoder must not be the float one");
+        }
+    }
+
+    private static double Cosine(float[] x, float[] y)
+    {
+        double dot = 0, xx = 0, yy = 0;
+        for (var k = 0; k < x.Length; k++)
+        {
+            dot += x[k] * y[k];
+            xx += x[k] * x[k];
+            yy += y[k] * y[k];
+        }
+
+        return dot / Math.Sqrt(xx * yy);
+    }
+
+    [Theory]
+    [InlineData("\"encoderQuantization\": \"int4\",")]
+    [InlineData("\"encoderQuantization\": 8,")]
+    [InlineData("\"encoderFile\": \"\",")]
+    public void EncoderSettings_Invalid_FailAtLoadNamingMetricsJson(string setting)
+    {
+        var root = ModelsRootCopy();
+        var dir = Path.Combine(root, ModelTasks.Stance, Unmasked);
+        var metrics = Path.Combine(dir, ModelRegistry.MetricsFileName);
+        File.WriteAllText(metrics, File.ReadAllText(metrics).Replace("\"kind\":", setting + "\n  \"kind\":", StringComparison.Ordinal));
+
+        var error = Assert.Throws<ModelLoadException>(() => ShippedModels.StanceLoader.Load(dir));
+
+        Assert.Contains(metrics, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"kind\": \"transformer\"", "'transformer' stance model")]
+    [InlineData("\"kind\": 3", "'kind' must be a non-empty string")]
+    public void StanceVersion_OfAnUnknownOrMalformedKind_FailsNamingWhy(string kind, string expected)
+    {
+        var root = ModelsRootCopy();
+        var dir = Path.Combine(root, ModelTasks.Stance, Unmasked);
+        var metrics = Path.Combine(dir, ModelRegistry.MetricsFileName);
+        File.WriteAllText(metrics, File.ReadAllText(metrics).Replace("\"kind\": \"encoder\"", kind, StringComparison.Ordinal));
+
+        var error = Assert.Throws<ModelLoadException>(() => ShippedModels.StanceLoader.Load(dir));
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains(dir, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(65, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    public void EncoderThreads_OutsideOneTo64_IsNamedAtStart(int threads, bool valid)
+    {
+        var options = new Core.Configuration.ThreatScorerOptions();
+        options.Models.Root = RepoPaths.Models;
+        options.Models.EncoderThreads = threads;
+
+        var result = new Core.Configuration.ThreatScorerOptionsValidator().Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Contains($"ThreatScorer:Models:EncoderThreads must be between 1 and 64 (got {threads})", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task FromTeacher_PublishesAStanceVersionWithTheTeachersHead_AndInt8AsAnotherVersion()
+    {
+        var root = Directory.CreateDirectory(_dir.File("fresh-models")).FullName;
+        var teacher = Path.Combine(RepoPaths.Models, StanceTeacher.TaskName, UnmaskedTeacher);
+
+        var plain = await EncoderStanceVersions.FromTeacherAsync(teacher, root, quantise: false, [], ShippedModels.Hub, activate: true, CancellationToken.None);
+        var int8 = await EncoderStanceVersions.FromTeacherAsync(teacher, root, quantise: true, [], ShippedModels.Hub, activate: false, CancellationToken.None);
+
+        Assert.Equal(Unmasked, Path.GetFileName(plain));
+        Assert.Equal(Unmasked, ModelRegistry.ActiveVersion(root, ModelTasks.Stance));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(teacher, ModelRegistry.ModelFileName)), File.ReadAllBytes(Path.Combine(plain, ModelRegistry.ModelFileName)));
+        Assert.Equal(EncoderStanceModel.Kind, StanceModelLoader.KindOf(plain));
+        Assert.NotEqual(Path.GetFileName(plain), Path.GetFileName(int8));
+        Assert.StartsWith("stance-20261128-", Path.GetFileName(int8), StringComparison.Ordinal);
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(int8, ModelRegistry.MetricsFileName)));
+        Assert.Equal("int8", metrics.RootElement.GetProperty("encoderQuantization").GetString());
+        Assert.False(metrics.RootElement.TryGetProperty("dev", out _), "the teacher's dev numbers are not the int8 model's");
+        Assert.Equal(UnmaskedTeacher, metrics.RootElement.GetProperty("teacherVersion").GetString());
+    }
+
     [SharedDataFact("newsmtsc/dev-rw.jsonl")]
     public async Task Evaluate_ServedEncoderVersion_EqualsTheTeachersRecordedDevScore()
     {
