@@ -325,6 +325,48 @@ public sealed class EncoderStanceServingTests(ITestOutputHelper output) : IDispo
         Assert.Equal(UnmaskedTeacher, metrics.RootElement.GetProperty("teacherVersion").GetString());
     }
 
+    [Fact]
+    public async Task Cli_ScoresWithTheActiveEncoderVersion_AndACorruptEncoderExitsThreeNamingThePath()
+    {
+        var root = ModelsRootCopy();
+        ModelRegistry.Activate(root, ModelTasks.Stance, Unmasked);
+
+        var (exit, stdout, stderr) = await RunCliAsync("score", RepoPaths.SeedArticle, "--models", root, "--format", "json");
+
+        Assert.True(exit == 0, stderr);
+        using (var assessment = System.Text.Json.JsonDocument.Parse(stdout))
+        {
+            Assert.Equal(Unmasked, assessment.RootElement.GetProperty("models").GetProperty("stance").GetString());
+        }
+
+        var dir = Path.Combine(root, ModelTasks.Stance, Unmasked);
+        var metrics = Path.Combine(dir, ModelRegistry.MetricsFileName);
+        File.WriteAllText(metrics, File.ReadAllText(metrics).Replace("\"kind\":", "\"encoderFile\": \"encoder.onnx\",\n  \"kind\":", StringComparison.Ordinal));
+        File.WriteAllBytes(Path.Combine(dir, "encoder.onnx"), [0x08, 0x07, 0x12]);
+        File.WriteAllText(Path.Combine(dir, "vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n");
+
+        (exit, _, stderr) = await RunCliAsync("score", RepoPaths.SeedArticle, "--models", root);
+
+        Assert.Equal(3, exit);
+        Assert.Contains(Path.Combine(dir, "encoder.onnx"), stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = RepoPaths.Root };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "threatscorer.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     [SharedDataFact("newsmtsc/dev-rw.jsonl")]
     public async Task Evaluate_ServedEncoderVersion_EqualsTheTeachersRecordedDevScore()
     {
