@@ -220,6 +220,13 @@ internal static class RegistryCommands
     private static string Headline(System.Text.Json.JsonElement metrics)
     {
         var parts = new List<string>();
+        // Versions of one task can differ in kind (n-gram or encoder): the cost of serving them differs by ~40×.
+        if (metrics.TryGetProperty("kind", out var kind) && kind.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            parts.Add(metrics.TryGetProperty("encoderQuantization", out var q) && q.ValueKind == System.Text.Json.JsonValueKind.String
+                ? $"{kind.GetString()} ({q.GetString()})"
+                : kind.GetString()!);
+        }
         if (metrics.TryGetProperty("dev", out var dev) && dev.ValueKind == System.Text.Json.JsonValueKind.Object)
         {
             foreach (var entry in dev.EnumerateObject())
