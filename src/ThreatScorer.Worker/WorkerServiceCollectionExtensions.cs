@@ -6,6 +6,7 @@ using Quartz;
 using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Configuration;
 using ThreatScorer.Core.Feeds;
+using ThreatScorer.Encoders;
 using ThreatScorer.Web.Hosting;
 using ThreatScorer.Worker.Operations;
 using ThreatScorer.Worker.Scheduling;
@@ -18,6 +19,8 @@ public static class WorkerServiceCollectionExtensions
     public static IServiceCollection AddThreatScorerWorker(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // The MiniLM encoder for encoder-kind models (the ACTIVE stance version chooses the kind).
+        services.AddThreatScorerEncoders();
         services.AddThreatScorerCore();
         services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>());

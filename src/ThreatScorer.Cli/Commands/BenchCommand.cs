@@ -37,7 +37,7 @@ internal static class BenchCommand
             ScoringModels loaded;
             try
             {
-                loaded = ScoringModels.Load(parse.GetValue(models)!);
+                loaded = ScoringModels.Load(parse.GetValue(models)!, CliEncoders.StanceLoader);
             }
             catch (ModelLoadException ex)
             {

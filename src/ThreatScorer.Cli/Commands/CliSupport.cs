@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ThreatScorer.Core.Configuration;
+using ThreatScorer.Core.Models;
+using ThreatScorer.Encoders;
 
 namespace ThreatScorer.Cli.Commands;
 
@@ -68,6 +70,7 @@ internal static class CoreServices
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddThreatScorerEncoders();
         builder.Services.AddThreatScorerCore();
         return builder.Build();
     }
@@ -86,4 +89,16 @@ internal static class CoreServices
 
     public static T Get<T>(this IHost host)
         where T : notnull => host.Services.GetRequiredService<T>();
+}
+
+/// <summary>
+/// The one <see cref="EncoderHub"/> of a one-off command's process (its encoders load on first use, so commands whose
+/// models need no encoder never load one).
+/// </summary>
+internal static class CliEncoders
+{
+    public static EncoderHub Hub { get; } = new();
+
+    /// <summary>Loads stance versions of every kind (n-gram and encoder).</summary>
+    public static StanceModelLoader StanceLoader { get; } = EncoderServices.StanceLoader(Hub);
 }

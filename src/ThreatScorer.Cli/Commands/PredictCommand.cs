@@ -22,7 +22,7 @@ internal static class PredictCommand
 
     private static async Task<int> RunAsync(string task, string input, string output, string modelsRoot, CancellationToken ct)
     {
-        var predictor = BatchPredictor.ForModelsRoot(modelsRoot);
+        var predictor = BatchPredictor.ForModelsRoot(modelsRoot, CliEncoders.StanceLoader);
         try
         {
             int count;

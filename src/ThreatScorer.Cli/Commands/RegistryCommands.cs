@@ -38,7 +38,22 @@ internal static class RegistryCommands
             Console.WriteLine("(* = active)");
             return ExitCodes.Ok;
         });
-        return new Command("models", "The model registry under models/.") { list };
+        var teacher = new Argument<string>("teacher-folder") { Description = "A stance-teacher version folder (models/stance-teacher/<version>)." };
+        var activate = new Option<bool>("--activate") { Description = "Make it the active stance model (the previous one stays in HISTORY for rollback)." };
+        var quantise = new Option<bool>("--int8") { Description = "Run the encoder with int8 weight matrices (quantised at load): about twice as fast; a new version with its own dev numbers." };
+        var dev = new Option<string[]>("--dev") { Description = "NewsMTSC dev files to measure the published version on (recorded in metrics.json).", AllowMultipleArgumentsPerToken = true };
+        var fromTeacher = new Command("from-teacher", "Publish a stance teacher as a stance version of kind 'encoder' (same head), to evaluate, compare and promote like any stance model.")
+        {
+            teacher, root, quantise, dev, activate,
+        };
+        fromTeacher.SetAction((parse, ct) => Guard(async () =>
+        {
+            var dir = await ThreatScorer.Encoders.EncoderStanceVersions.FromTeacherAsync(
+                parse.GetValue(teacher)!, parse.GetValue(root)!, parse.GetValue(quantise), parse.GetValue(dev) ?? [], CliEncoders.Hub, parse.GetValue(activate), ct);
+            Console.WriteLine($"published {dir}{(parse.GetValue(activate) ? " (active)" : string.Empty)}");
+            return ExitCodes.Ok;
+        }));
+        return new Command("models", "The model registry under models/.") { list, fromTeacher };
     }
 
     public static Command Evaluate()
@@ -211,6 +226,13 @@ internal static class RegistryCommands
     private static string Headline(System.Text.Json.JsonElement metrics)
     {
         var parts = new List<string>();
+        // Versions of one task can differ in kind (n-gram or encoder): the cost of serving them differs by ~40×.
+        if (metrics.TryGetProperty("kind", out var kind) && kind.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            parts.Add(metrics.TryGetProperty("encoderQuantization", out var q) && q.ValueKind == System.Text.Json.JsonValueKind.String
+                ? $"{kind.GetString()} ({q.GetString()})"
+                : kind.GetString()!);
+        }
         if (metrics.TryGetProperty("dev", out var dev) && dev.ValueKind == System.Text.Json.JsonValueKind.Object)
         {
             foreach (var entry in dev.EnumerateObject())
@@ -240,6 +262,7 @@ internal static class RegistryCommands
         {
             Datasets = TrainCommand.Datasets(datasets ?? []),
             GazetteerPath = Path.Combine(modelsRoot, ScoringModels.GazetteerRelativePath),
+            StanceLoader = CliEncoders.StanceLoader,
         };
 
     private static string Resolve(string modelsRoot, string task, string model) =>

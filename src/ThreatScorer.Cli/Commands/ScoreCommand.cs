@@ -50,7 +50,7 @@ internal static class ScoreCommand
         ScoringModels models;
         try
         {
-            models = ScoringModels.Load(modelsRoot);
+            models = ScoringModels.Load(modelsRoot, CliEncoders.StanceLoader);
         }
         catch (ModelLoadException ex)
         {

@@ -69,7 +69,13 @@ public sealed class StoreOptions
 /// <summary>Where the shipped models live.</summary>
 public sealed class ModelOptions
 {
+    /// <summary>Most OnnxRuntime intra-op threads an encoder may use; more than the cores only adds contention.</summary>
+    public const int MaxEncoderThreads = 64;
+
     public string Root { get; set; } = "models";
+
+    /// <summary>OnnxRuntime intra-op threads of the process's one encoder (for encoder-kind models); 2 is best on 2 cores.</summary>
+    public int EncoderThreads { get; set; } = 2;
 }
 
 /// <summary>Reports every invalid setting at once, each by its full name.</summary>
@@ -84,6 +90,11 @@ public sealed class ThreatScorerOptionsValidator : IValidateOptions<ThreatScorer
         if (options.Inbox.MaxArticleBytes <= 0)
         {
             problems.Add($"{s}:Inbox:MaxArticleBytes must be positive (got {options.Inbox.MaxArticleBytes}).");
+        }
+
+        if (options.Models.EncoderThreads is < 1 or > ModelOptions.MaxEncoderThreads)
+        {
+            problems.Add($"{s}:Models:EncoderThreads must be between 1 and {ModelOptions.MaxEncoderThreads} (got {options.Models.EncoderThreads}).");
         }
 
         if (options.Inbox.MaxSentences <= 0)

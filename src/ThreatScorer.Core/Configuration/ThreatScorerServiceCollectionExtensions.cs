@@ -6,6 +6,7 @@ using ThreatScorer.Core.Alerts;
 using ThreatScorer.Core.Articles;
 using ThreatScorer.Core.Cleaning;
 using ThreatScorer.Core.Ingestion;
+using ThreatScorer.Core.Models;
 using ThreatScorer.Core.Scoring;
 using ThreatScorer.Core.Storage;
 
@@ -38,7 +39,9 @@ public static class ThreatScorerServiceCollectionExtensions
         services.TryAddSingleton(sp => ScoringModelProvider.Load(
             sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Models.Root,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ScoringModelProvider>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<ScoringModelProvider>(),
+            // Hosts that carry ThreatScorer.Encoders register a loader with the encoder kind (AddThreatScorerEncoders).
+            sp.GetService<StanceModelLoader>()));
         services.TryAddSingleton(sp => new TextCleaner(sp.GetRequiredService<IOptions<ThreatScorerOptions>>().Value.Inbox.Limits));
         services.TryAddSingleton<ArticleFileReader>();
         services.TryAddSingleton<ArticleScorer>();

@@ -26,9 +26,10 @@ public sealed class BatchPredictor
 
     /// <summary>
     /// Stance, sentiment, threat and interaction over the ACTIVE models under <paramref name="modelsRoot"/>; a model is loaded only when
-    /// its task is run (so a missing sentiment model does not stop stance prediction).
+    /// its task is run (so a missing sentiment model does not stop stance prediction). Stance versions are loaded by
+    /// <paramref name="stanceLoader"/> (n-gram only when null).
     /// </summary>
-    public static BatchPredictor ForModelsRoot(string modelsRoot)
+    public static BatchPredictor ForModelsRoot(string modelsRoot, StanceModelLoader? stanceLoader = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
         var actors = new Lazy<Actors.ActorRecognizer>(() =>
@@ -45,7 +46,7 @@ public sealed class BatchPredictor
         });
         return new BatchPredictor(
         [
-            new StanceBatchTask(() => StanceModel.LoadActive(modelsRoot)),
+            new StanceBatchTask(() => (stanceLoader ?? StanceModelLoader.NgramOnly).LoadActive(modelsRoot)),
             new SentimentBatchTask(() => SentimentModel.LoadActive(modelsRoot)),
             new Threat.ThreatBatchTask(() => Threat.ThreatModel.LoadActive(modelsRoot), () => actors.Value),
             new Threat.InteractionBatchTask(() => Threat.InteractionModel.LoadActive(modelsRoot), () => actors.Value),

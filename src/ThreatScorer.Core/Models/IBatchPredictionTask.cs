@@ -82,9 +82,9 @@ public static class JsonLineFields
 }
 
 /// <summary>Batch stance: lines <c>{"id","sentence" (or "text"),"from","to"}</c>, <c>to</c> exclusive (NewsMTSC works).</summary>
-public sealed class StanceBatchTask(Func<StanceModel> model) : IBatchPredictionTask
+public sealed class StanceBatchTask(Func<IStanceModel> model) : IBatchPredictionTask
 {
-    private readonly Lazy<StanceModel> _model = new(model);
+    private readonly Lazy<IStanceModel> _model = new(model);
 
     /// <inheritdoc />
     public string Task => ModelTasks.Stance;

@@ -5,7 +5,7 @@ namespace ThreatScorer.Core.Models;
 /// <summary>
 /// Target-dependent stance (negative/neutral/positive) of a sentence toward a mention in it. Thread-safe.
 /// </summary>
-public sealed class StanceModel
+public sealed class StanceModel : IStanceModel
 {
     /// <summary>Context words on each side of the target, used when metrics.json does not say.</summary>
     internal const int DefaultWindowWords = 6;
@@ -33,6 +33,13 @@ public sealed class StanceModel
     /// <exception cref="ModelLoadException">The directory, a file or the gazetteer is missing or corrupt; the message names the path.</exception>
     public static StanceModel Load(string modelDirectory, string? gazetteerPath = null)
     {
+        // Another kind's head would otherwise fail the n-gram input check with a message that hides the real reason.
+        if (File.Exists(Path.Combine(modelDirectory, ModelRegistry.MetricsFileName))
+            && StanceModelLoader.KindOf(modelDirectory) is var kind && kind != StanceModelLoader.NgramKind)
+        {
+            throw new ModelLoadException(Path.GetFullPath(modelDirectory), $"a '{kind}' stance model, not an n-gram one (load it with StanceModelLoader)");
+        }
+
         var predictor = PooledPredictor<StanceRow>.Load(modelDirectory, ModelTasks.Stance);
         var features = new StanceFeatures(
             Hyperparameter(predictor.Metadata, "windowWords")?.GetInt32() ?? DefaultWindowWords,
@@ -50,7 +57,7 @@ public sealed class StanceModel
         return new StanceModel(predictor, features, types);
     }
 
-    /// <summary>Loads the ACTIVE stance model under a models root (<c>models/stance/ACTIVE</c>).</summary>
+    /// <summary>Loads the ACTIVE stance model under a models root (<c>models/stance/ACTIVE</c>); it must be an n-gram one.</summary>
     public static StanceModel LoadActive(string modelsRoot) =>
         Load(ModelRegistry.ResolveActiveDirectory(modelsRoot, ModelTasks.Stance), Path.Combine(modelsRoot, Scoring.ScoringModels.GazetteerRelativePath));
 

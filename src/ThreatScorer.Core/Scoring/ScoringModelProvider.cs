@@ -16,16 +16,18 @@ public sealed class ScoringModelProvider
 
     private static readonly string[] Tasks = [ModelTasks.Stance, ModelTasks.Sentiment, ModelTasks.Threat, ModelTasks.Interaction];
     private readonly string? _modelsRoot;
+    private readonly StanceModelLoader _stanceLoader;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private volatile ScoringModels _current;
     private long _lastCheck;
 
-    private ScoringModelProvider(ScoringModels models, string? modelsRoot, TimeProvider time, ILogger logger)
+    private ScoringModelProvider(ScoringModels models, string? modelsRoot, StanceModelLoader stanceLoader, TimeProvider time, ILogger logger)
     {
         _current = models;
         _modelsRoot = modelsRoot;
+        _stanceLoader = stanceLoader;
         _time = time;
         _logger = logger;
         LoadedAt = time.GetUtcNow();
@@ -41,13 +43,19 @@ public sealed class ScoringModelProvider
     /// <summary>Raised after a swap (for status reporting).</summary>
     public event EventHandler<ScoringModels>? Reloaded;
 
-    /// <summary>Loads the active models under <paramref name="modelsRoot"/> and watches their ACTIVE pointers.</summary>
-    public static ScoringModelProvider Load(string modelsRoot, TimeProvider time, ILogger? logger = null) =>
-        new(ScoringModels.Load(modelsRoot), modelsRoot, time, logger ?? NullLogger.Instance);
+    /// <summary>
+    /// Loads the active models under <paramref name="modelsRoot"/> and watches their ACTIVE pointers; stance versions are
+    /// loaded by <paramref name="stanceLoader"/> (n-gram only when null), at start and on every swap.
+    /// </summary>
+    public static ScoringModelProvider Load(string modelsRoot, TimeProvider time, ILogger? logger = null, StanceModelLoader? stanceLoader = null)
+    {
+        stanceLoader ??= StanceModelLoader.NgramOnly;
+        return new(ScoringModels.Load(modelsRoot, stanceLoader), modelsRoot, stanceLoader, time, logger ?? NullLogger.Instance);
+    }
 
     /// <summary>A provider that never reloads (one-off scoring, tests).</summary>
     public static ScoringModelProvider Fixed(ScoringModels models) =>
-        new(models, null, TimeProvider.System, NullLogger.Instance);
+        new(models, null, StanceModelLoader.NgramOnly, TimeProvider.System, NullLogger.Instance);
 
     /// <summary>
     /// Swaps in the newly active models if any ACTIVE pointer names another version than the loaded one.
@@ -78,7 +86,7 @@ public sealed class ScoringModelProvider
 
             try
             {
-                var next = ScoringModels.Load(_modelsRoot);
+                var next = ScoringModels.Load(_modelsRoot, _stanceLoader);
                 _current = next;
                 LoadedAt = _time.GetUtcNow();
                 _logger.LogInformation(

@@ -16,7 +16,7 @@ public sealed class ScoringModels
     public static string GazetteerOfModelsRoot(string versionDirectory) =>
         Path.GetFullPath(Path.Combine(versionDirectory, "..", "..", GazetteerRelativePath));
 
-    public ScoringModels(ActorRecognizer actors, StanceModel stance, SentimentModel sentiment, ThreatModel threat, InteractionModel interaction)
+    public ScoringModels(ActorRecognizer actors, IStanceModel stance, SentimentModel sentiment, ThreatModel threat, InteractionModel interaction)
     {
         Actors = actors;
         Stance = stance;
@@ -27,14 +27,17 @@ public sealed class ScoringModels
     }
 
     public ActorRecognizer Actors { get; }
-    public StanceModel Stance { get; }
+    public IStanceModel Stance { get; }
     public SentimentModel Sentiment { get; }
     public ThreatModel Threat { get; }
     public InteractionModel Interaction { get; }
     public ModelVersions Versions { get; }
 
-    /// <summary>Loads the gazetteer and the active stance, sentiment, threat and interaction models under <paramref name="modelsRoot"/>.</summary>
-    public static ScoringModels Load(string modelsRoot)
+    /// <summary>
+    /// Loads the gazetteer and the active stance, sentiment, threat and interaction models under <paramref name="modelsRoot"/>.
+    /// The stance model is of the kind its version folder names, loaded by <paramref name="stanceLoader"/> (n-gram only when null).
+    /// </summary>
+    public static ScoringModels Load(string modelsRoot, StanceModelLoader? stanceLoader = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
         if (!Directory.Exists(modelsRoot))
@@ -53,7 +56,7 @@ public sealed class ScoringModels
             throw new ModelLoadException(Path.GetFullPath(gazetteerPath), ex.Message, ex);
         }
 
-        var stance = StanceModel.LoadActive(modelsRoot);
+        var stance = (stanceLoader ?? StanceModelLoader.NgramOnly).LoadActive(modelsRoot);
         var sentiment = SentimentModel.LoadActive(modelsRoot);
         var threat = ThreatModel.LoadActive(modelsRoot);
         var interaction = InteractionModel.LoadActive(modelsRoot);

@@ -22,6 +22,9 @@ public sealed record EvaluationRequest(string Task, string ModelDirectory, IRead
     /// </summary>
     public string? GazetteerPath { get; init; }
 
+    /// <summary>Loads stance versions of every kind the caller carries (n-gram only when null).</summary>
+    public StanceModelLoader? StanceLoader { get; init; }
+
     /// <summary>The gazetteer to use: <see cref="GazetteerPath"/>, else the one of the model's models root.</summary>
     public string ResolvedGazetteerPath => GazetteerPath ?? Scoring.ScoringModels.GazetteerOfModelsRoot(ModelDirectory);
 }
@@ -75,7 +78,7 @@ public static class TaskEvaluator
     private static async Task<(string, List<string>, IReadOnlyList<ClassPrediction>, IReadOnlyList<string>)> StanceAsync(
         EvaluationRequest request, CancellationToken cancellationToken)
     {
-        var model = StanceModel.Load(request.ModelDirectory, request.ResolvedGazetteerPath);
+        var model = (request.StanceLoader ?? StanceModelLoader.NgramOnly).Load(request.ModelDirectory, request.ResolvedGazetteerPath);
         var records = new List<NewsMtscRecord>();
         foreach (var file in request.DataFiles)
         {

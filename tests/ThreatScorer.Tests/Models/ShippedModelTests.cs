@@ -10,7 +10,7 @@ public sealed class ShippedModelTests
     [SharedDataFact("newsmtsc/dev-rw.jsonl")]
     public async Task ShippedStanceModel_OnDevRw_ReachesMacroF1OfAtLeast055()
     {
-        var model = StanceModel.LoadActive(RepoPaths.Models);
+        var model = ShippedModels.StanceLoader.LoadActive(RepoPaths.Models);
         var records = await NewsMtscReader.ReadAsync(Path.Combine(RepoPaths.SharedData, "newsmtsc", "dev-rw.jsonl"), CancellationToken.None);
 
         var predictions = model.PredictBatch(records.Select(r => new StanceInput(r.Sentence, r.From, r.To)).ToList(), CancellationToken.None);
@@ -22,7 +22,7 @@ public sealed class ShippedModelTests
     [Fact]
     public void ShippedModels_ActiveVersionsMatchTheirMetrics()
     {
-        Assert.StartsWith("stance-", StanceModel.LoadActive(RepoPaths.Models).Version, StringComparison.Ordinal);
+        Assert.StartsWith("stance-", ShippedModels.StanceLoader.LoadActive(RepoPaths.Models).Version, StringComparison.Ordinal);
         Assert.StartsWith("sentiment-", SentimentModel.LoadActive(RepoPaths.Models).Version, StringComparison.Ordinal);
     }
 

@@ -11,7 +11,7 @@ public sealed class SeedArticlePipelineTests
     private static readonly Lazy<ArticleAssessment> Seed = new(() =>
     {
         var article = Assert.Single(new ArticleFileReader().Read(RepoPaths.SeedArticle, ArticleLimits.Default)).Article!;
-        var scorer = new ArticleScorer(new TextCleaner(), ScoringModelProvider.Fixed(ScoringModels.Load(RepoPaths.Models)), TimeProvider.System);
+        var scorer = new ArticleScorer(new TextCleaner(), ScoringModelProvider.Fixed(ShippedModels.Load()), TimeProvider.System);
         return scorer.Score(article, new ArticleIdentity("a-seed", 1), ArticleLimits.Default, CancellationToken.None).Assessment!;
     });
 

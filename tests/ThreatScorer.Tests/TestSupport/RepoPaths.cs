@@ -46,3 +46,16 @@ public sealed class SharedDataFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>
+/// The shipped models (<see cref="RepoPaths.Models"/>) loaded as the worker loads them: the ACTIVE stance version of any
+/// kind, encoder ones over one encoder shared by every test in the process.
+/// </summary>
+public static class ShippedModels
+{
+    public static ThreatScorer.Encoders.EncoderHub Hub { get; } = new();
+
+    public static Core.Models.StanceModelLoader StanceLoader { get; } = ThreatScorer.Encoders.EncoderServices.StanceLoader(Hub);
+
+    public static Core.Scoring.ScoringModels Load() => Core.Scoring.ScoringModels.Load(RepoPaths.Models, StanceLoader);
+}

@@ -18,7 +18,7 @@ public sealed class ArticleOutcomeTests
     private static readonly string[] ThreatWords = ["threat", "terror", "Taliban", "ISIS", "security", "attack", "military", "exercise", "instability"];
 
     private static readonly Lazy<ArticleScorer> Scorer = new(() =>
-        new ArticleScorer(new TextCleaner(), ScoringModelProvider.Fixed(ScoringModels.Load(RepoPaths.Models)), TimeProvider.System));
+        new ArticleScorer(new TextCleaner(), ScoringModelProvider.Fixed(ShippedModels.Load()), TimeProvider.System));
 
     private static string FixtureFolder => Path.Combine(RepoPaths.Root, "tests", "ThreatScorer.Tests", "Fixtures", "articles");
 
