@@ -92,7 +92,7 @@ public static class EncoderStanceVersions
                 + "; see docs/stance-encoder.md). The teacher's card follows.\n\n"
                 + teacherCard.Replace("Not loaded by the worker.", "Loaded by the worker when this version is ACTIVE.", StringComparison.Ordinal),
                 cancellationToken);
-            return ModelRegistry.Publish(modelsRoot, ModelTasks.Stance, version, staging, activate);
+            return ModelRegistry.Publish(modelsRoot, ModelTasks.Stance, version, staging, activate, EncoderServices.StanceLoader(hub));
         }
         finally
         {

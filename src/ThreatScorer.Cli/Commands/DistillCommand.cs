@@ -17,7 +17,7 @@ internal static class DistillCommand
         var teacher = new Option<string>("--teacher") { Description = "A stance-teacher version folder (train --task stance-teacher).", Required = true };
         var pools = new Option<string[]>("--pool")
         {
-            Description = "Unlabelled dataset as name=path: newsmtsc=NewsMTSC JSONL (or its folder), any other name = article JSONL {id,title,text} (e.g. whitehouse=../shared/data/whitehouse/statements.jsonl).",
+            Description = "Unlabelled dataset as name=path: newsmtsc=NewsMTSC JSONL (or its folder), any other name = article JSONL {id,title,text} (e.g. whitehouse=data/whitehouse/statements.jsonl).",
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };

@@ -8,7 +8,7 @@ internal static class GazetteerCommand
 {
     public static Command Create()
     {
-        var petrarch = new Option<string>("--petrarch") { Description = "Folder with the PETRARCH2 dictionaries.", DefaultValueFactory = _ => "../shared/data/petrarch2" };
+        var petrarch = new Option<string>("--petrarch") { Description = "Folder with the PETRARCH2 dictionaries.", DefaultValueFactory = _ => TrainCommand.FindData("petrarch2") ?? "data/petrarch2" };
         var supplement = new Option<string>("--supplement") { Description = "Team-written supplement TSV.", DefaultValueFactory = _ => "src/ThreatScorer.Core/Actors/Supplement/actors-supplement.tsv" };
         var output = new Option<string>("--out") { Description = "Output gazetteer file.", DefaultValueFactory = _ => "models/actors/gazetteer.json" };
         var build = new Command("build", "Build the actor gazetteer from PETRARCH2 (MIT) and the team supplement.") { petrarch, supplement, output };

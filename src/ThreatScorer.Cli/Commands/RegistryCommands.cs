@@ -133,7 +133,7 @@ internal static class RegistryCommands
         {
             try
             {
-                var (from, to) = ModelRegistry.Rollback(parse.GetValue(root)!, parse.GetValue(task)!);
+                var (from, to) = ModelRegistry.Rollback(parse.GetValue(root)!, parse.GetValue(task)!, stanceLoader: CliEncoders.StanceLoader);
                 Console.WriteLine($"rolled back {parse.GetValue(task)}: {from} -> {to}");
                 return ExitCodes.Ok;
             }

@@ -20,7 +20,7 @@ internal static class TrainCommand
         var activate = new Option<bool>("--activate") { Description = "Make the new version the active one." };
         var datasets = new Option<string[]>("--dataset")
         {
-            Description = "Third-party dataset as name=path, for labels stored by reference and extra evaluation (default, when present: newsmtsc=../shared/data/newsmtsc, cameo=../shared/data/cameo-dev/cameo_train.tsv, whitehouse, onestopenglish, and the real-news folders wikitimes-cep-2015-09, isaf-press-releases, ucdp-ged-car, plover-gsr under ../shared/data/real-news).",
+            Description = "Third-party dataset as name=path, for labels stored by reference and extra evaluation (default: each dataset found under $THREATSCORER__DATA__ROOT, else data/ as scripts/fetch-data.sh lays it out, else ../shared/data: newsmtsc, cameo, whitehouse, onestopenglish and the real-news sets)",
             AllowMultipleArgumentsPerToken = true,
         };
         var set = new Option<string[]>("--set") { Description = "Override a hyperparameter, e.g. --set markedWindowWords=12 --set l2=1 (see the model card for names).", AllowMultipleArgumentsPerToken = true };
@@ -75,31 +75,37 @@ internal static class TrainCommand
         return command;
     }
 
-    internal static Dictionary<string, string> Datasets(string[] given)
+    /// <summary>
+    /// Where third-party datasets are looked for, in order: <c>THREATSCORER__DATA__ROOT</c> when set, else
+    /// <c>data/</c> (where <c>scripts/fetch-data.sh</c> puts them), else the development checkout's <c>../shared/data</c>.
+    /// Each dataset is taken from the first root that has it; <c>--dataset name=path</c> overrides.
+    /// </summary>
+    internal static IReadOnlyList<string> DataRoots(string? configured = null)
+    {
+        configured ??= Environment.GetEnvironmentVariable("THREATSCORER__DATA__ROOT");
+        return string.IsNullOrWhiteSpace(configured) ? ["data", "../shared/data"] : [configured];
+    }
+
+    /// <summary>The first root holding <paramref name="relative"/> (a file or folder), or null.</summary>
+    internal static string? FindData(string relative, string? configuredRoot = null) =>
+        DataRoots(configuredRoot).Select(root => Path.Combine(root, relative)).FirstOrDefault(p => File.Exists(p) || Directory.Exists(p));
+
+    internal static Dictionary<string, string> Datasets(string[] given, string? configuredRoot = null)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Directory.Exists("../shared/data/newsmtsc"))
+        foreach (var (name, relative) in new[]
         {
-            map["newsmtsc"] = "../shared/data/newsmtsc";
-        }
-
-        if (File.Exists("../shared/data/cameo-dev/cameo_train.tsv"))
+            ("newsmtsc", "newsmtsc"),
+            ("cameo", "cameo-dev/cameo_train.tsv"),
+            ("whitehouse", "whitehouse/statements.jsonl"),
+            ("onestopenglish", "onestopenglish/articles.jsonl"),
+            ("wikitimes-cep-2015-09", "real-news/wikitimes-cep-2015-09"),
+            ("isaf-press-releases", "real-news/isaf-press-releases"),
+            ("ucdp-ged-car", "real-news/ucdp-ged-car"),
+            ("plover-gsr", "real-news/plover-gsr"),
+        })
         {
-            map["cameo"] = "../shared/data/cameo-dev/cameo_train.tsv";
-        }
-
-        foreach (var (name, path) in new[] { ("whitehouse", "../shared/data/whitehouse/statements.jsonl"), ("onestopenglish", "../shared/data/onestopenglish/articles.jsonl") })
-        {
-            if (File.Exists(path))
-            {
-                map[name] = path;
-            }
-        }
-
-        foreach (var name in new[] { "wikitimes-cep-2015-09", "isaf-press-releases", "ucdp-ged-car", "plover-gsr" })
-        {
-            var path = "../shared/data/real-news/" + name;
-            if (Directory.Exists(path))
+            if (FindData(relative, configuredRoot) is { } path)
             {
                 map[name] = path;
             }

@@ -10,13 +10,14 @@ namespace ThreatScorer.Core.Models;
 internal static class ModelLoadCheck
 {
     /// <exception cref="ModelLoadException">A file is missing or does not load; the message names it.</exception>
-    public static void Load(string modelsRoot, string task, string versionDirectory)
+    public static void Load(string modelsRoot, string task, string versionDirectory, StanceModelLoader? stanceLoader)
     {
         switch (task)
         {
             case ModelTasks.Stance:
                 // The stance model reads the gazetteer lazily; the worker has it loaded anyway (actor recognition).
-                StanceModel.Load(versionDirectory, Path.Combine(modelsRoot, ScoringModels.GazetteerRelativePath));
+                // Through the loader of this process's kinds: an encoder version loads its encoder too.
+                (stanceLoader ?? StanceModelLoader.NgramOnly).Load(versionDirectory, Path.Combine(modelsRoot, ScoringModels.GazetteerRelativePath));
                 break;
             case ModelTasks.Sentiment:
                 SentimentModel.Load(versionDirectory);

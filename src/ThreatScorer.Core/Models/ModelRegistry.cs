@@ -76,17 +76,20 @@ public static class ModelRegistry
 
     /// <summary>
     /// Makes <paramref name="version"/> the active version of <paramref name="task"/> (atomic replace), once the
-    /// version loads as the worker would load it: a model that cannot load never becomes active.
+    /// version loads as the worker would load it: a model that cannot load never becomes active. The stance check
+    /// goes through <paramref name="stanceLoader"/> (the kinds this process loads; null: n-gram only), so an encoder
+    /// version is checked too.
     /// </summary>
     /// <exception cref="ModelLoadException">A file of the version is missing or does not load; the message names it.</exception>
-    public static void Activate(string modelsRoot, string task, string version, TimeProvider? time = null) =>
-        Activate(modelsRoot, task, version, time, betweenHistoryAndActive: null);
+    public static void Activate(string modelsRoot, string task, string version, TimeProvider? time = null, StanceModelLoader? stanceLoader = null) =>
+        Activate(modelsRoot, task, version, time, betweenHistoryAndActive: null, stanceLoader);
 
     /// <summary>
-    /// <see cref="Activate(string, string, string, TimeProvider?)"/> with a hook run after HISTORY records the
+    /// <see cref="Activate(string, string, string, TimeProvider?, StanceModelLoader?)"/> with a hook run after HISTORY records the
     /// activation and before ACTIVE moves: tests throw from it to stand in for a crash at that point.
     /// </summary>
-    internal static void Activate(string modelsRoot, string task, string version, TimeProvider? time, Action? betweenHistoryAndActive)
+    internal static void Activate(
+        string modelsRoot, string task, string version, TimeProvider? time, Action? betweenHistoryAndActive, StanceModelLoader? stanceLoader = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
@@ -100,7 +103,7 @@ public static class ModelRegistry
             throw new ModelLoadException(versionDir, "cannot activate: no model file in this version folder");
         }
 
-        ModelLoadCheck.Load(modelsRoot, task, versionDir);
+        ModelLoadCheck.Load(modelsRoot, task, versionDir, stanceLoader);
         var previous = ActiveVersionRecovered(taskDir);
 
         // HISTORY first, as the intent; ACTIVE second, by write-then-rename. A crash in between leaves the old
@@ -211,7 +214,7 @@ public static class ModelRegistry
     /// rollback itself in HISTORY. Returns (from, to).
     /// </summary>
     /// <exception cref="InvalidOperationException">There is no earlier activation to go back to.</exception>
-    public static (string From, string To) Rollback(string modelsRoot, string task, TimeProvider? time = null)
+    public static (string From, string To) Rollback(string modelsRoot, string task, TimeProvider? time = null, StanceModelLoader? stanceLoader = null)
     {
         var taskDir = Path.Combine(modelsRoot, task);
         var current = ActiveVersionRecovered(taskDir)
@@ -222,7 +225,7 @@ public static class ModelRegistry
             : [];
         var last = entries.LastOrDefault(f => f[2] == current)
             ?? throw new InvalidOperationException($"No earlier {task} version to roll back to (HISTORY has no activation of {current}).");
-        Activate(modelsRoot, task, last[1], time);
+        Activate(modelsRoot, task, last[1], time, stanceLoader);
         return (current, last[1]);
     }
 
@@ -274,7 +277,8 @@ public static class ModelRegistry
     /// Moves a finished staging folder to <c>&lt;root&gt;/&lt;task&gt;/&lt;version&gt;</c> (replacing an earlier
     /// build of the same version) and, if asked, makes it active. Returns the version folder.
     /// </summary>
-    public static string Publish(string modelsRoot, string task, string version, string stagingDirectory, bool activate)
+    public static string Publish(
+        string modelsRoot, string task, string version, string stagingDirectory, bool activate, StanceModelLoader? stanceLoader = null)
     {
         var versionDir = Path.Combine(Path.GetFullPath(Path.Combine(modelsRoot, task)), version);
         RemoveAbandonedStaging(Path.GetDirectoryName(versionDir)!);
@@ -286,7 +290,7 @@ public static class ModelRegistry
         Directory.Move(stagingDirectory, versionDir);
         if (activate)
         {
-            Activate(modelsRoot, task, version);
+            Activate(modelsRoot, task, version, time: null, stanceLoader);
         }
 
         return versionDir;

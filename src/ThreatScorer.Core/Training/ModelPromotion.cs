@@ -74,7 +74,7 @@ public static class ModelPromotion
         try
         {
             // Loads the version as the worker would (with --force too): one that cannot load never becomes active.
-            ModelRegistry.Activate(modelsRoot, candidate.Task, version, time);
+            ModelRegistry.Activate(modelsRoot, candidate.Task, version, time, candidate.StanceLoader);
         }
         catch (ModelLoadException) when (copied)
         {

@@ -151,7 +151,7 @@ public sealed class CliProcessTests : IDisposable
     {
         var models = Directory.CreateDirectory(_dir.File("models")).FullName;
         var candidate = Directory.CreateDirectory(_dir.File("candidates/stance-20990101-badc0ffe")).FullName;
-        var shipped = Directory.EnumerateDirectories(Path.Combine(RepoPaths.Models, "stance")).First(d => File.Exists(Path.Combine(d, "metrics.json")));
+        var shipped = ThreatScorer.Core.Models.ModelRegistry.ResolveActiveDirectory(RepoPaths.Models, "stance"); // an n-gram version: its model is model.zip
         File.Copy(Path.Combine(shipped, "metrics.json"), Path.Combine(candidate, "metrics.json"));
         var junk = new byte[4096];
         new Random(5).NextBytes(junk);

@@ -101,7 +101,7 @@ public sealed class EncoderStanceServingTests(ITestOutputHelper output) : IDispo
     {
         var root = ModelsRootCopy();
         var ngram = ModelRegistry.ActiveVersion(root, ModelTasks.Stance)!;
-        ModelRegistry.Activate(root, ModelTasks.Stance, Unmasked);
+        ModelRegistry.Activate(root, ModelTasks.Stance, Unmasked, stanceLoader: EncoderServices.StanceLoader(ShippedModels.Hub));
         var provider = ScoringModelProvider.Load(root, TimeProvider.System, NullLogger.Instance, ShippedModels.StanceLoader);
         var scorer = new ArticleScorer(new TextCleaner(), provider, TimeProvider.System);
         var article = Assert.Single(new ArticleFileReader().Read(RepoPaths.SeedArticle, ArticleLimits.Default)).Article!;
@@ -114,7 +114,7 @@ public sealed class EncoderStanceServingTests(ITestOutputHelper output) : IDispo
         Assert.All(withEncoder.Actors, x => Assert.Equal(1.0, x.Probabilities.Values.Sum(), 3));
 
         // The fallback: the n-gram version the encoder replaced comes back by the registry's rollback, without a restart.
-        ModelRegistry.Rollback(root, ModelTasks.Stance);
+        ModelRegistry.Rollback(root, ModelTasks.Stance, stanceLoader: EncoderServices.StanceLoader(ShippedModels.Hub));
         Assert.True(provider.RefreshIfChanged(force: true));
         var withNgram = scorer.Score(article, new ArticleIdentity("a-seed", 1), ArticleLimits.Default, CancellationToken.None).Assessment!;
 
@@ -189,11 +189,12 @@ public sealed class EncoderStanceServingTests(ITestOutputHelper output) : IDispo
     {
         var root = ModelsRootCopy();
         var dir = Path.Combine(root, ModelTasks.Stance, Unmasked);
+        // Activated while sound (activation refuses a version that does not load), then damaged on disk.
+        ModelRegistry.Activate(root, ModelTasks.Stance, Unmasked, stanceLoader: EncoderServices.StanceLoader(ShippedModels.Hub));
         var metrics = Path.Combine(dir, ModelRegistry.MetricsFileName);
         File.WriteAllText(metrics, File.ReadAllText(metrics).Replace("\"kind\":", "\"encoderFile\": \"encoder.onnx\",\n  \"kind\":", StringComparison.Ordinal));
         File.WriteAllBytes(Path.Combine(dir, "encoder.onnx"), [1, 2, 3]);
         File.WriteAllText(Path.Combine(dir, "vocab.txt"), "[PAD]\n[UNK]\n[CLS]\n[SEP]\n");
-        ModelRegistry.Activate(root, ModelTasks.Stance, Unmasked);
         string[] args =
         [
             $"--ThreatScorer:Inbox:Folders:0={Directory.CreateDirectory(_dir.File("inbox")).FullName}",
@@ -329,7 +330,7 @@ public sealed class EncoderStanceServingTests(ITestOutputHelper output) : IDispo
     public async Task Cli_ScoresWithTheActiveEncoderVersion_AndACorruptEncoderExitsThreeNamingThePath()
     {
         var root = ModelsRootCopy();
-        ModelRegistry.Activate(root, ModelTasks.Stance, Unmasked);
+        ModelRegistry.Activate(root, ModelTasks.Stance, Unmasked, stanceLoader: EncoderServices.StanceLoader(ShippedModels.Hub));
 
         var (exit, stdout, stderr) = await RunCliAsync("score", RepoPaths.SeedArticle, "--models", root, "--format", "json");
 

@@ -32,7 +32,8 @@ public sealed class HotReloadTests : IDisposable
 
         var before = ModelRegistry.ActiveVersion(models, "stance")!;
         var first = await WaitForScoredAsync(store, "first.txt");
-        var other = ModelRegistry.ListVersions(models, "stance").First(v => !v.IsActive).Version;
+        var other = ModelRegistry.ListVersions(models, "stance")
+            .First(v => !v.IsActive && StanceModelLoader.KindOf(Path.Combine(models, "stance", v.Version)) == StanceModelLoader.NgramKind).Version;
         ModelRegistry.Activate(models, "stance", other);
         await Task.Delay(ScoringModelProvider.CheckInterval + TimeSpan.FromMilliseconds(200));
         File.WriteAllText(Path.Combine(inbox, "second.txt"), "Kyrgyzstan opens new school\n\nThe government of Kyrgyzstan opened a new school in Osh on Monday, officials said.");

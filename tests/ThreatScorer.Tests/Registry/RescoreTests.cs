@@ -34,7 +34,8 @@ public sealed class RescoreTests : IDisposable
         await host.Services.GetRequiredService<StartupTasks>().RunAsync(CancellationToken.None);
         await host.Services.GetRequiredService<ScoringRun>().ExecuteAsync(new ScoringRunSettings([inbox], ArticleLimits.Default, 10, 3), CancellationToken.None);
 
-        var other = ModelRegistry.ListVersions(models, "stance").First(v => !v.IsActive).Version;
+        var other = ModelRegistry.ListVersions(models, "stance")
+            .First(v => !v.IsActive && StanceModelLoader.KindOf(Path.Combine(models, "stance", v.Version)) == StanceModelLoader.NgramKind).Version;
         ModelRegistry.Activate(models, "stance", other);
         var rescoring = host.Services.GetRequiredService<Rescoring>();
         var first = await rescoring.RescoreAsync(DateTimeOffset.MinValue, "stance", ArticleLimits.Default, CancellationToken.None);
