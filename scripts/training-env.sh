@@ -7,6 +7,7 @@
 #   bash scripts/training-env.sh rootfs          # build (or reuse) the trixie root filesystem; prints its path
 #   bash scripts/training-env.sh publish         # publish the tool self-contained; prints the app's path
 #   bash scripts/training-env.sh run ARGS...     # both as needed, then: threatscorer-finetune ARGS...
+#   bash scripts/training-env.sh check           # exit 0 if `run` can work here, else 3 and the reason (no network used)
 #
 # Settings (environment):
 #   THREATSCORER_TRIXIE_DIR     the root filesystem (default /var/cache/threatscorer/trixie); reused once finished
@@ -135,9 +136,32 @@ run_app() {
     LD_LIBRARY_PATH="$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "$app" "$@"
 }
 
+# Whether `run` can work here, judged without building anything (the tests skip on exit 3 with the reason).
+check_env() {
+    command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is not on PATH"; return 3; }
+    [ "$(uname -m)" = x86_64 ] || { echo "libtorch-cpu-linux-x64 needs an x86_64 machine, not $(uname -m)"; return 3; }
+    if host_is_recent; then
+        echo "ok: this host's libstdc++ has $needed_glibcxx; the tool runs directly"
+        return 0
+    fi
+    local can_apt=0
+    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null && can_apt=1
+    command -v patchelf >/dev/null || [ "$can_apt" -eq 1 ] || { echo "patchelf is missing and cannot be installed (not root or no apt-get)"; return 3; }
+    if [ -f "$stamp" ]; then
+        echo "ok: Debian 13 root filesystem ready at $rootfs"
+        return 0
+    fi
+    [ "$(id -u)" -eq 0 ] || { echo "no Debian 13 root filesystem at $rootfs and building one needs root (debootstrap)"; return 3; }
+    command -v debootstrap >/dev/null || [ "$can_apt" -eq 1 ] || { echo "debootstrap is missing and there is no apt-get to install it"; return 3; }
+    local mirror
+    mirror="$(debian_mirror)" || { echo "no Debian mirror in /etc/apt/sources.list[.d] for this release (set THREATSCORER_DEBIAN_MIRROR)"; return 3; }
+    echo "ok: will build a Debian 13 root filesystem at $rootfs from $mirror"
+}
+
 case "${1:-}" in
+    check) check_env ;;
     rootfs) if host_is_recent; then log "this host's libstdc++ has $needed_glibcxx: no root filesystem needed."; else build_rootfs; fi ;;
     publish) publish_app ;;
     run) shift; run_app "$@" ;;
-    *) echo "usage: $0 rootfs | publish | run ARGS..." >&2; exit 2 ;;
+    *) echo "usage: $0 check | rootfs | publish | run ARGS..." >&2; exit 2 ;;
 esac
