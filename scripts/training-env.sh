@@ -138,24 +138,26 @@ run_app() {
 
 # Whether `run` can work here, judged without building anything (the tests skip on exit 3 with the reason).
 check_env() {
-    command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is not on PATH"; return 3; }
     [ "$(uname -m)" = x86_64 ] || { echo "libtorch-cpu-linux-x64 needs an x86_64 machine, not $(uname -m)"; return 3; }
+    local how
     if host_is_recent; then
-        echo "ok: this host's libstdc++ has $needed_glibcxx; the tool runs directly"
-        return 0
+        how="this host's libstdc++ has $needed_glibcxx; the tool runs directly"
+    else
+        local can_apt=0
+        [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null && can_apt=1
+        command -v patchelf >/dev/null || [ "$can_apt" -eq 1 ] || { echo "patchelf is missing and cannot be installed (not root or no apt-get)"; return 3; }
+        if [ -f "$stamp" ]; then
+            how="Debian 13 root filesystem ready at $rootfs"
+        else
+            [ "$(id -u)" -eq 0 ] || { echo "no Debian 13 root filesystem at $rootfs and building one needs root (debootstrap)"; return 3; }
+            command -v debootstrap >/dev/null || [ "$can_apt" -eq 1 ] || { echo "debootstrap is missing and there is no apt-get to install it"; return 3; }
+            local mirror
+            mirror="$(debian_mirror)" || { echo "no Debian mirror in /etc/apt/sources.list[.d] for this release (set THREATSCORER_DEBIAN_MIRROR)"; return 3; }
+            how="will build a Debian 13 root filesystem at $rootfs from $mirror"
+        fi
     fi
-    local can_apt=0
-    [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null && can_apt=1
-    command -v patchelf >/dev/null || [ "$can_apt" -eq 1 ] || { echo "patchelf is missing and cannot be installed (not root or no apt-get)"; return 3; }
-    if [ -f "$stamp" ]; then
-        echo "ok: Debian 13 root filesystem ready at $rootfs"
-        return 0
-    fi
-    [ "$(id -u)" -eq 0 ] || { echo "no Debian 13 root filesystem at $rootfs and building one needs root (debootstrap)"; return 3; }
-    command -v debootstrap >/dev/null || [ "$can_apt" -eq 1 ] || { echo "debootstrap is missing and there is no apt-get to install it"; return 3; }
-    local mirror
-    mirror="$(debian_mirror)" || { echo "no Debian mirror in /etc/apt/sources.list[.d] for this release (set THREATSCORER_DEBIAN_MIRROR)"; return 3; }
-    echo "ok: will build a Debian 13 root filesystem at $rootfs from $mirror"
+    command -v dotnet >/dev/null || { echo "the .NET SDK (dotnet) is not on PATH (needed to publish the tool)"; return 3; }
+    echo "ok: $how"
 }
 
 case "${1:-}" in

@@ -16,6 +16,7 @@ try
     {
         "self-check" => SelfCheckCommand(args[1..]),
         "train" => await TrainCommand.RunAsync(CommandLine.Parse(args[1..]), Console.Out, Console.Error, cancel.Token),
+        "evaluate" => await EvaluateCommand.RunAsync(CommandLine.Parse(args[1..]), Console.Out, cancel.Token),
         _ => Usage(),
     };
 }
@@ -49,6 +50,8 @@ static int Usage()
         usage: threatscorer-finetune self-check [--threads N]
                threatscorer-finetune train --train FILE [--train FILE ...] --dev NAME=FILE [--dev NAME=FILE ...] --out MODELS_DIR
                                            [--epochs 3] [--batch 32] [--lr 3e-5] [--seed 1] [--patience 1] [--threads 2] [--max-steps 0] [--limit 0]
+               threatscorer-finetune evaluate --model VERSION_DIR --dev NAME=FILE [--dev NAME=FILE ...] [--threads 2]
+                   (ONNX Runtime + head.json, no torch: runs on any host)
         """);
     return 2;
 }
