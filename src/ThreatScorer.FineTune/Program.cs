@@ -30,6 +30,12 @@ catch (InputFormatException ex)
     Console.Error.WriteLine($"threatscorer-finetune: {ex.Message}");
     return 2;
 }
+catch (InvalidDataException ex)
+{
+    // A model file that is not what it should be (model.onnx, head.json): named in the message, as the CLI's exit 3.
+    Console.Error.WriteLine($"threatscorer-finetune: {ex.Message}");
+    return 3;
+}
 catch (OperationCanceledException)
 {
     Console.Error.WriteLine("threatscorer-finetune: cancelled");
