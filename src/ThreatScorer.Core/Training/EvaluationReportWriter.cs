@@ -134,7 +134,7 @@ public static class EvaluationReportWriter
         text.Append(inv, $"{"part",-28} {"examples",8} {"candidate",10} {"baseline",10} {"delta",8}\n");
         foreach (var p in c.Parts)
         {
-            text.Append(inv, $"{p.Name,-28} {p.Count,8} {p.Candidate,10:F4} {p.Baseline,10:F4} {p.Delta,8:+0.0000;-0.0000}{(p.Delta < -c.Tolerance ? "  WORSE" : string.Empty)}\n");
+            text.Append(inv, $"{p.Name,-28} {p.Count,8} {p.Candidate,10:F4} {p.Baseline,10:F4} {p.Delta,8:+0.0000;-0.0000}{(!c.Gates(p) ? $"  (not gated: under {c.MinimumGatedPartExamples} examples)" : p.Delta < -c.Tolerance ? "  WORSE" : string.Empty)}\n");
         }
 
         return text.ToString();

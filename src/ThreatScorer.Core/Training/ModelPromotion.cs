@@ -19,12 +19,31 @@ public sealed record ModelComparison(TaskEvaluation Candidate, TaskEvaluation Ba
         .Join(Baseline.Parts, c => c.Name, b => b.Name, (c, b) => new PartComparison(c.Name, c.Report.Count, c.Report.MacroF1, b.Report.MacroF1))
         .ToList();
 
-    /// <summary>The parts on which the candidate's macro-F1 is below the baseline's by more than the tolerance.</summary>
-    public IReadOnlyList<PartComparison> WorseParts => Parts.Where(p => p.Delta < -Tolerance).ToList();
+    /// <summary>
+    /// Parts with fewer examples are reported but do not gate: on a dozen examples one flipped prediction moves
+    /// macro-F1 by more than any small tolerance (default 30).
+    /// </summary>
+    public int MinimumGatedPartExamples { get; init; } = DefaultMinimumGatedPartExamples;
+
+    /// <summary>The default of <see cref="MinimumGatedPartExamples"/>.</summary>
+    public const int DefaultMinimumGatedPartExamples = 30;
+
+    /// <summary>Whether a part is large enough to gate (<see cref="MinimumGatedPartExamples"/>).</summary>
+    public bool Gates(PartComparison part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        return part.Count >= MinimumGatedPartExamples;
+    }
+
+    /// <summary>
+    /// The gating parts (<see cref="Gates"/>) on which the candidate's macro-F1 is below the baseline's by more than
+    /// the tolerance.
+    /// </summary>
+    public IReadOnlyList<PartComparison> WorseParts => Parts.Where(p => Gates(p) && p.Delta < -Tolerance).ToList();
 
     /// <summary>
     /// The candidate is not worse: its macro-F1 is at least the baseline's minus the tolerance on the pooled data
-    /// and on every part of it.
+    /// and on every part of it large enough to gate.
     /// </summary>
     public bool CandidateIsNotWorse => MacroF1Delta >= -Tolerance && WorseParts.Count == 0;
 

@@ -191,7 +191,7 @@ public sealed class ThreatDevGateTests : IDisposable
         var candidate = Evaluation(pooled: (4, 4), ("team", 3, 3), ("r-cep", 0, 1), ("r-ucdp", 2, 2));
         var baseline = Evaluation(pooled: (3, 4), ("team", 2, 3), ("r-cep", 1, 1), ("r-ucdp", 2, 2));
 
-        var comparison = new ModelComparison(candidate, baseline, Tolerance: 0.01);
+        var comparison = new ModelComparison(candidate, baseline, Tolerance: 0.01) { MinimumGatedPartExamples = 1 };
 
         Assert.True(comparison.MacroF1Delta > 0);
         Assert.False(comparison.CandidateIsNotWorse);
@@ -199,7 +199,21 @@ public sealed class ThreatDevGateTests : IDisposable
         Assert.Equal("candidate is worse on r-cep", comparison.Verdict);
         Assert.Contains("r-cep dev (1 examples)", comparison.WorseBecause(), StringComparison.Ordinal);
         Assert.Contains("WORSE", EvaluationReportWriter.ComparisonParts(comparison), StringComparison.Ordinal);
-        Assert.True(new ModelComparison(candidate, baseline, Tolerance: 1.0).CandidateIsNotWorse);
+        Assert.True(new ModelComparison(candidate, baseline, Tolerance: 1.0) { MinimumGatedPartExamples = 1 }.CandidateIsNotWorse);
+    }
+
+    [Fact]
+    public void Compare_PartUnderTheMinimumSize_IsReportedButDoesNotGate()
+    {
+        var candidate = Evaluation(pooled: (40, 40), ("team", 30, 30), ("r-wha", 0, 5));
+        var baseline = Evaluation(pooled: (35, 40), ("team", 30, 30), ("r-wha", 5, 5));
+
+        var comparison = new ModelComparison(candidate, baseline, Tolerance: 0);
+
+        Assert.Equal(30, comparison.MinimumGatedPartExamples);
+        Assert.True(comparison.CandidateIsNotWorse);
+        Assert.Contains("r-wha", EvaluationReportWriter.ComparisonParts(comparison), StringComparison.Ordinal);
+        Assert.Contains("not gated: under 30 examples", EvaluationReportWriter.ComparisonParts(comparison), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -215,16 +229,17 @@ public sealed class ThreatDevGateTests : IDisposable
         ModelRegistry.Activate(root, ModelTasks.Threat, "threat-20990101-aaaaaaaa", TimeProvider.System);
         var candidate = _dir.File("threat-20990101-bbbbbbbb");
         CopyFolder(Shipped(ModelTasks.Threat), candidate);
-        var data = _dir.Write("corpus/r-cep.jsonl", string.Join('\n',
-            Line("r1", "A suicide bomber killed nine people at a market in the capital.", "high", "\"terrorism\"", "material_conflict", RealDev),
-            Line("r2", "The foreign minister welcomed the ceasefire talks.", "low", "\"armed_conflict\"", "verbal_cooperation", RealDev)));
+        // 30 examples: the smallest part that gates (ModelComparison.DefaultMinimumGatedPartExamples).
+        var data = _dir.Write("corpus/r-cep.jsonl", string.Join('\n', Enumerable.Range(1, 30).Select(i => i % 2 == 0
+            ? Line($"r{i}", $"A suicide bomber killed {i} people at a market in the capital.", "high", "\"terrorism\"", "material_conflict", RealDev)
+            : Line($"r{i}", $"The foreign minister welcomed the ceasefire talks on day {i}.", "low", "\"armed_conflict\"", "verbal_cooperation", RealDev))));
         var request = new EvaluationRequest(ModelTasks.Threat, candidate, [data]) { GazetteerPath = Gazetteer };
 
         var refused = await ModelPromotion.PromoteAsync(root, request, -0.01, force: false, TimeProvider.System, CancellationToken.None);
         var promoted = await ModelPromotion.PromoteAsync(root, request, 0, force: false, TimeProvider.System, CancellationToken.None);
 
         Assert.False(refused.Promoted);
-        Assert.Contains("r-cep dev (2 examples)", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("r-cep dev (30 examples)", refused.Message, StringComparison.Ordinal);
         Assert.True(promoted.Promoted);
     }
 
