@@ -60,13 +60,14 @@ internal static class RegistryCommands
     {
         var (task, model, data, root, datasets) = (TaskOption(), new Option<string>("--model") { Description = "A version folder, or 'active'.", DefaultValueFactory = _ => "active" }, DataOption(), ModelsOption(), DatasetsOption());
         var report = new Option<string?>("--report") { Description = "Write report.md and PNG plots (confusion matrix, reliability, per-class F1) to this folder." };
-        var command = new Command("evaluate", "Per-class precision/recall/F1, macro-F1, accuracy, confusion matrix and calibration error on labelled data.")
+        var includeTrain = IncludeTrainOption();
+        var command = new Command("evaluate", "Per-class precision/recall/F1, macro-F1, accuracy, confusion matrix and calibration error on labelled data (threat, interaction: dev groups, per part).")
         {
-            task, model, data, root, datasets, report,
+            task, model, data, root, datasets, report, includeTrain,
         };
         command.SetAction((parse, ct) => Guard(async () =>
         {
-            var request = Request(parse.GetValue(task)!, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(root)!, parse.GetValue(datasets));
+            var request = Request(parse.GetValue(task)!, parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(root)!, parse.GetValue(datasets)) with { IncludeTrainGroups = parse.GetValue(includeTrain) };
             var evaluation = await TaskEvaluator.EvaluateAsync(request, ct);
             Console.WriteLine(EvaluationReportWriter.Markdown(evaluation));
             if (parse.GetValue(report) is { } folder)
@@ -85,13 +86,14 @@ internal static class RegistryCommands
         var candidate = new Option<string>("--candidate") { Description = "The candidate version folder.", Required = true };
         var baseline = new Option<string>("--baseline") { Description = "A version folder, or 'active'.", DefaultValueFactory = _ => "active" };
         var tolerance = ToleranceOption();
-        var command = new Command("compare", "Candidate versus baseline on the same data: side-by-side metrics and a verdict.")
+        var includeTrain = IncludeTrainOption();
+        var command = new Command("compare", "Candidate versus baseline on the same data: side-by-side metrics, per part for threat and interaction, and a verdict.")
         {
-            task, candidate, baseline, data, root, datasets, tolerance,
+            task, candidate, baseline, data, root, datasets, tolerance, includeTrain,
         };
         command.SetAction((parse, ct) => Guard(async () =>
         {
-            var request = Request(parse.GetValue(task)!, parse.GetValue(candidate)!, parse.GetValue(data)!, parse.GetValue(root)!, parse.GetValue(datasets));
+            var request = Request(parse.GetValue(task)!, parse.GetValue(candidate)!, parse.GetValue(data)!, parse.GetValue(root)!, parse.GetValue(datasets)) with { IncludeTrainGroups = parse.GetValue(includeTrain) };
             var baselineDir = Resolve(parse.GetValue(root)!, request.Task, parse.GetValue(baseline)!);
             var comparison = await ModelPromotion.CompareAsync(request, baselineDir, parse.GetValue(tolerance), ct);
             Print(comparison);
@@ -106,13 +108,14 @@ internal static class RegistryCommands
         var candidate = new Argument<string>("version-folder") { Description = "The version folder to make active (inside models/ or anywhere else)." };
         var force = new Option<bool>("--force") { Description = "Promote even if the candidate is worse (or without comparing)." };
         var tolerance = ToleranceOption();
-        var command = new Command("promote", "Make a version active; refuses, showing the numbers, when it is worse than the active one on --data.")
+        var includeTrain = IncludeTrainOption();
+        var command = new Command("promote", "Make a version active; refuses, showing the numbers, when it is worse than the active one on --data (threat, interaction: on the pooled dev groups or on any part of them).")
         {
-            task, candidate, data, root, datasets, force, tolerance,
+            task, candidate, data, root, datasets, force, tolerance, includeTrain,
         };
         command.SetAction((parse, ct) => Guard(async () =>
         {
-            var request = Request(parse.GetValue(task)!, parse.GetValue(candidate)!, parse.GetValue(data) ?? [], parse.GetValue(root)!, parse.GetValue(datasets));
+            var request = Request(parse.GetValue(task)!, parse.GetValue(candidate)!, parse.GetValue(data) ?? [], parse.GetValue(root)!, parse.GetValue(datasets)) with { IncludeTrainGroups = parse.GetValue(includeTrain) };
             var result = await ModelPromotion.PromoteAsync(parse.GetValue(root)!, request, parse.GetValue(tolerance), parse.GetValue(force), TimeProvider.System, ct);
             if (result.Comparison is { } comparison)
             {
@@ -205,6 +208,7 @@ internal static class RegistryCommands
 
     private static void Print(ModelComparison c)
     {
+        Console.Write(EvaluationReportWriter.Scope(c.Candidate));
         Console.WriteLine($"{"",-24} {"candidate",12} {"baseline",12} {"delta",8}");
         Console.WriteLine($"{"version",-24} {Short(c.Candidate.Version),12} {Short(c.Baseline.Version),12}");
         Row("macro-F1", c.Candidate.Report.MacroF1, c.Baseline.Report.MacroF1);
@@ -215,6 +219,7 @@ internal static class RegistryCommands
             Row("F1 " + c.Candidate.Report.PerClass[i].Label, c.Candidate.Report.PerClass[i].F1, c.Baseline.Report.PerClass[i].F1);
         }
 
+        Console.Write(EvaluationReportWriter.ComparisonParts(c));
         Console.WriteLine(string.Create(Inv, $"verdict: {c.Verdict} (macro-F1 {c.MacroF1Delta:+0.0000;-0.0000}, {c.Candidate.Report.Count} examples, tolerance {c.Tolerance})"));
 
         static void Row(string name, double candidate, double baseline) =>
@@ -301,5 +306,10 @@ internal static class RegistryCommands
 
     private static Option<string[]> DatasetsOption() => new("--dataset") { Description = "Third-party dataset as name=path (see train).", AllowMultipleArgumentsPerToken = true };
 
-    private static Option<double> ToleranceOption() => new("--tolerance") { Description = "How much lower macro-F1 still counts as not worse.", DefaultValueFactory = _ => 0.0 };
+    private static Option<bool> IncludeTrainOption() => new("--include-train")
+    {
+        Description = "Threat, interaction: score the corpus's train groups too (optimistic; by default only the dev groups are scored).",
+    };
+
+    private static Option<double> ToleranceOption() => new("--tolerance") { Description = "How much lower macro-F1 still counts as not worse (pooled, and on each part for threat and interaction).", DefaultValueFactory = _ => 0.0 };
 }

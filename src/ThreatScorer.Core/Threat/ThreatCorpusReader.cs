@@ -48,7 +48,7 @@ public static class ThreatCorpusReader
                     }
                     else
                     {
-                        examples.Add(example);
+                        examples.Add(example with { CorpusFile = Path.GetFileNameWithoutExtension(file) });
                     }
                 }
                 catch (JsonException ex)
@@ -112,6 +112,31 @@ public static class ThreatCorpusReader
         return group.StartsWith(RealTextGroupPrefix, StringComparison.Ordinal)
             ? string.CompareOrdinal(hash, 0, "33", 0, 2) < 0
             : hash[0] is '0' or '1' or '2';
+    }
+
+    /// <summary>The name team dev groups are reported under.</summary>
+    public const string TeamPart = "team";
+
+    /// <summary>
+    /// The part of the corpus an example is reported under: real-text items (<see cref="RealTextGroupPrefix"/>
+    /// groups) by their corpus file (e.g. <c>r-cep</c>; the group name up to its last <c>-g</c> when the file is
+    /// unknown), every other item as <see cref="TeamPart"/>.
+    /// </summary>
+    public static string PartName(ThreatExample example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        if (!example.Group.StartsWith(RealTextGroupPrefix, StringComparison.Ordinal))
+        {
+            return TeamPart;
+        }
+
+        if (example.CorpusFile.Length > 0)
+        {
+            return example.CorpusFile;
+        }
+
+        var cut = example.Group.LastIndexOf("-g", StringComparison.Ordinal);
+        return cut > 0 ? example.Group[..cut] : example.Group;
     }
 
     private static async Task<ThreatExample?> ParseAsync(

@@ -12,4 +12,8 @@ public sealed record ThreatExample(
     string Interaction,
     string Group,
     string Provenance,
-    string Source);
+    string Source)
+{
+    /// <summary>The corpus file the item was read from, without <c>.jsonl</c> (e.g. <c>r-cep</c>); "" when unknown.</summary>
+    public string CorpusFile { get; init; } = string.Empty;
+}

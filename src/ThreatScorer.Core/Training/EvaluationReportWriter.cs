@@ -37,6 +37,7 @@ public static class EvaluationReportWriter
         var text = new StringBuilder();
         text.Append(inv, $"# Evaluation: {e.Task} `{e.Version}`\n\n");
         text.Append(inv, $"Data: {string.Join(", ", e.DataFiles.Select(Path.GetFileName))} ({r.Count} examples)\n\n");
+        text.Append(Scope(e));
         text.Append(inv, $"- macro-F1: **{r.MacroF1:F4}**\n- accuracy: {r.Accuracy:F4}\n- expected calibration error (top label, {Bins} bins): {e.CalibrationError:F4}\n\n");
         text.Append("| class | precision | recall | F1 | support |\n|---|---|---|---|---|\n");
         foreach (var c in r.PerClass)
@@ -51,7 +52,91 @@ public static class EvaluationReportWriter
             text.Append(inv, $"| {r.Labels[i]} | ").Append(string.Join(" | ", r.ConfusionMatrix[i])).Append(" |\n");
         }
 
+        text.Append(Parts(e));
         text.Append(inv, $"\n![confusion matrix]({ConfusionFile}) ![reliability]({ReliabilityFile}) ![per-class F1]({PerClassFile})\n");
+        return text.ToString();
+    }
+
+    /// <summary>Which groups of a threat corpus were scored (empty for stance and sentiment).</summary>
+    public static string Scope(TaskEvaluation e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Parts.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        return e.IncludesTrainGroups
+            ? "Scored: train AND dev groups (--include-train). The model was fitted on the train groups, so these numbers are optimistic; gate on dev groups only.\n\n"
+            : string.Create(CultureInfo.InvariantCulture, $"Scored: dev groups only ({e.TrainGroupExamplesLeftOut} train-group examples left out; --include-train scores them too).\n\n");
+    }
+
+    /// <summary>
+    /// The per-part table (team dev, each real-text dev part, CAMEO TSVs, pooled), with the kinds macro-F1, the
+    /// threat-vs-not AUC and the keyword baseline for threat; empty for stance and sentiment.
+    /// </summary>
+    public static string Parts(TaskEvaluation e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (e.Parts.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var threat = e.Task == Models.ModelTasks.Threat;
+        var text = new StringBuilder("\nPer part (")
+            .Append(e.IncludesTrainGroups ? "train and dev groups" : "dev groups").Append("; macro-F1 of the ")
+            .Append(threat ? "level" : "class").Append("):\n\n");
+        if (threat)
+        {
+            text.Append("| part | examples | macro-F1 | accuracy | kinds macro-F1 | keyword macro-F1 | threat AUC | keyword threat AUC | high AUC | keyword high AUC |\n|---|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var p in e.Parts)
+            {
+                text.Append(inv, $"| {p.Name} | {p.Report.Count} | {p.Report.MacroF1:F4} | {p.Report.Accuracy:F4} | {Num(p.KindsMacroF1)} | {Num(p.KeywordReport?.MacroF1)} | {Num(p.ThreatAuc)} | {Num(p.KeywordThreatAuc)} | {Num(p.HighAuc)} | {Num(p.KeywordHighAuc)} |\n");
+            }
+
+            text.Append(inv, $"| pooled | {e.Report.Count} | {e.Report.MacroF1:F4} | {e.Report.Accuracy:F4} | {Num(e.KindsMacroF1)} | | | | | |\n");
+            text.Append(e.KeywordThresholds is { } t
+                ? string.Create(inv, $"\nKeyword baseline: rate of tokens starting with one of {Threat.ThreatKeywordBaseline.Stems.Count} violence stems; level = thresholds on the rate (low > {t.Low:F4}, elevated > {t.Elevated:F4}, high > {t.High:F4}) chosen on {t.TrainExamples} train-group examples. {AucNote}\n")
+                : "\nKeyword baseline: no train-group examples in the data to choose its level thresholds on (AUC only). " + AucNote + "\n");
+        }
+        else
+        {
+            text.Append("| part | examples | macro-F1 | accuracy |\n|---|---|---|---|\n");
+            foreach (var p in e.Parts)
+            {
+                text.Append(inv, $"| {p.Name} | {p.Report.Count} | {p.Report.MacroF1:F4} | {p.Report.Accuracy:F4} |\n");
+            }
+
+            text.Append(inv, $"| pooled | {e.Report.Count} | {e.Report.MacroF1:F4} | {e.Report.Accuracy:F4} |\n");
+        }
+
+        return text.ToString();
+
+        static string Num(double? value) => value is { } v ? v.ToString("F4", CultureInfo.InvariantCulture) : "–";
+    }
+
+    private const string AucNote =
+        "Threat AUC: P(elevated or high) for gold elevated-or-high; high AUC: P(high) for gold high; the keyword AUCs rank by the keyword rate instead (– = one class only in the part).";
+
+    /// <summary>Candidate and baseline macro-F1 per part, and which parts are worse beyond the tolerance.</summary>
+    public static string ComparisonParts(ModelComparison c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        if (c.Parts.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var inv = CultureInfo.InvariantCulture;
+        var text = new StringBuilder(c.Candidate.IncludesTrainGroups ? "per part, train AND dev groups (optimistic):\n" : "per part, dev groups only:\n");
+        text.Append(inv, $"{"part",-28} {"examples",8} {"candidate",10} {"baseline",10} {"delta",8}\n");
+        foreach (var p in c.Parts)
+        {
+            text.Append(inv, $"{p.Name,-28} {p.Count,8} {p.Candidate,10:F4} {p.Baseline,10:F4} {p.Delta,8:+0.0000;-0.0000}{(!c.Gates(p) ? $"  (not gated: under {c.MinimumGatedPartExamples} examples)" : p.Delta < -c.Tolerance ? "  WORSE" : string.Empty)}\n");
+        }
+
         return text.ToString();
     }
 

@@ -1,18 +1,69 @@
+using System.Globalization;
 using ThreatScorer.Core.Models;
 
 namespace ThreatScorer.Core.Training;
+
+/// <summary>Candidate and baseline macro-F1 on one part of the data (see <see cref="EvaluationPart"/>).</summary>
+public sealed record PartComparison(string Name, int Count, double Candidate, double Baseline)
+{
+    public double Delta => Candidate - Baseline;
+}
 
 /// <summary>A candidate measured against a baseline on the same data.</summary>
 public sealed record ModelComparison(TaskEvaluation Candidate, TaskEvaluation Baseline, double Tolerance)
 {
     public double MacroF1Delta => Candidate.Report.MacroF1 - Baseline.Report.MacroF1;
 
-    /// <summary>The candidate is not worse: its macro-F1 is at least the baseline's minus the tolerance.</summary>
-    public bool CandidateIsNotWorse => MacroF1Delta >= -Tolerance;
+    /// <summary>Macro-F1 of both per part (threat, interaction: team dev and each real-text dev part).</summary>
+    public IReadOnlyList<PartComparison> Parts => Candidate.Parts
+        .Join(Baseline.Parts, c => c.Name, b => b.Name, (c, b) => new PartComparison(c.Name, c.Report.Count, c.Report.MacroF1, b.Report.MacroF1))
+        .ToList();
+
+    /// <summary>
+    /// Parts with fewer examples are reported but do not gate: on a dozen examples one flipped prediction moves
+    /// macro-F1 by more than any small tolerance (default 30).
+    /// </summary>
+    public int MinimumGatedPartExamples { get; init; } = DefaultMinimumGatedPartExamples;
+
+    /// <summary>The default of <see cref="MinimumGatedPartExamples"/>.</summary>
+    public const int DefaultMinimumGatedPartExamples = 30;
+
+    /// <summary>Whether a part is large enough to gate (<see cref="MinimumGatedPartExamples"/>).</summary>
+    public bool Gates(PartComparison part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        return part.Count >= MinimumGatedPartExamples;
+    }
+
+    /// <summary>
+    /// The gating parts (<see cref="Gates"/>) on which the candidate's macro-F1 is below the baseline's by more than
+    /// the tolerance.
+    /// </summary>
+    public IReadOnlyList<PartComparison> WorseParts => Parts.Where(p => Gates(p) && p.Delta < -Tolerance).ToList();
+
+    /// <summary>
+    /// The candidate is not worse: its macro-F1 is at least the baseline's minus the tolerance on the pooled data
+    /// and on every part of it large enough to gate.
+    /// </summary>
+    public bool CandidateIsNotWorse => MacroF1Delta >= -Tolerance && WorseParts.Count == 0;
 
     public string Verdict => CandidateIsNotWorse
         ? MacroF1Delta > 0 ? "candidate is better" : "candidate is as good (within tolerance)"
-        : "candidate is worse";
+        : WorseParts.Count > 0 ? $"candidate is worse on {string.Join(", ", WorseParts.Select(p => p.Name))}" : "candidate is worse";
+
+    /// <summary>Why the candidate is worse, naming the pooled data and each worse part with both macro-F1s.</summary>
+    public string WorseBecause()
+    {
+        var reasons = new List<string>();
+        if (MacroF1Delta < -Tolerance)
+        {
+            reasons.Add(string.Create(CultureInfo.InvariantCulture, $"pooled macro-F1 {Candidate.Report.MacroF1:F4} vs {Baseline.Report.MacroF1:F4}"));
+        }
+
+        reasons.AddRange(WorseParts.Select(p => string.Create(
+            CultureInfo.InvariantCulture, $"{p.Name} dev ({p.Count} examples) macro-F1 {p.Candidate:F4} vs {p.Baseline:F4}")));
+        return string.Join("; ", reasons);
+    }
 }
 
 /// <summary>What a promotion did.</summary>
@@ -53,7 +104,7 @@ public static class ModelPromotion
             if (!comparison.CandidateIsNotWorse && !force)
             {
                 return new PromotionResult(false, previous, version, comparison,
-                    $"refused: {version} is worse than the active {previous} (macro-F1 {comparison.Candidate.Report.MacroF1:F4} vs {comparison.Baseline.Report.MacroF1:F4}); use --force to promote anyway");
+                    $"refused: {version} is worse than the active {previous} ({comparison.WorseBecause()}; tolerance {comparison.Tolerance.ToString(CultureInfo.InvariantCulture)}); use --force to promote anyway");
             }
         }
         else if (previous is not null && !force)

@@ -62,8 +62,8 @@ public sealed class EvaluationTests : IDisposable
     {
         var model = Path.Combine(RepoPaths.Models, "interaction", ModelRegistry.ActiveVersion(RepoPaths.Models, "interaction")!);
         var data = _dir.Write("corpus.jsonl", string.Join('\n',
-            """{"id":"x1","text":"Rebels shelled the town overnight.","threat_level":"high","kinds":["armed_conflict"],"interaction":"material_conflict","group":"g1"}""",
-            """{"id":"x2","text":"The two ministers agreed to meet again next month.","threat_level":"none","kinds":[],"interaction":"verbal_cooperation","group":"g1"}"""));
+            """{"id":"x1","text":"Rebels shelled the town overnight.","threat_level":"high","kinds":["armed_conflict"],"interaction":"material_conflict","group":"g10"}""",
+            """{"id":"x2","text":"The two ministers agreed to meet again next month.","threat_level":"none","kinds":[],"interaction":"verbal_cooperation","group":"g10"}"""));
 
         var evaluation = await TaskEvaluator.EvaluateAsync(
             new EvaluationRequest("interaction", model, [data]) { GazetteerPath = Path.Combine(RepoPaths.Models, "actors", "gazetteer.json") },
