@@ -96,6 +96,12 @@ public sealed class WebhookTargets
                 return RefusalReason(new IPAddress(bytes.AsSpan(2, 4))) is { } why ? why + " (inside a 6to4 address)" : null;
             }
 
+            // IPv4-translated (::ffff:0:0:0/96, RFC 2765 SIIT) carries an IPv4 address a translator dials, like NAT64.
+            if (InRange(address, IPAddress.Parse("::ffff:0:0:0"), 96))
+            {
+                return RefusalReason(new IPAddress(bytes.AsSpan(12, 4))) is { } why ? why + " (inside an IPv4-translated address)" : null;
+            }
+
             if (InRange(address, IPAddress.Parse("64:ff9b::"), 96))
             {
                 return RefusalReason(new IPAddress(bytes.AsSpan(12, 4))) is { } why ? why + " (inside a NAT64 address)" : null;
