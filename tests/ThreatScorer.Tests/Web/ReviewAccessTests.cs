@@ -78,16 +78,27 @@ public sealed class ReviewAccessTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_WhenKestrelEndpointsBindBeyondLoopbackWithoutKey_StopsNamingTheSetting()
+    public void Build_WhenKestrelEndpointsBindBeyondLoopbackWithoutKey_RefusesBeforeBindingNamingTheSetting()
     {
-        // Web:Url passes validation, but a Kestrel endpoint from configuration overrides it and binds every interface.
-        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}", "--ThreatScorer:Web:Url=http://127.0.0.1:0",
-            "--Kestrel:Endpoints:Wide:Url=http://0.0.0.0:0"]);
-
-        var error = await Assert.ThrowsAsync<WebBindException>(() => ReviewWebApp.StartAsync(app, CancellationToken.None));
+        // Web:Url passes validation, but a Kestrel endpoint from configuration overrides it and would bind every
+        // interface: refused before Kestrel listens (it used to be stopped only after it had started listening).
+        var error = Assert.Throws<OptionsValidationException>(() => ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}",
+            "--ThreatScorer:Web:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:Wide:Url=http://0.0.0.0:0"]));
 
         Assert.Contains("ThreatScorer:Web:ApiKey", error.Message, StringComparison.Ordinal);
         Assert.Contains("0.0.0.0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_WhenKestrelEndpointsStayOnLoopbackWithoutKey_Starts()
+    {
+        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}",
+            "--ThreatScorer:Web:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:Local:Url=http://127.0.0.1:0"]);
+        await ReviewWebApp.StartAsync(app, CancellationToken.None);
+        var addresses = app.Urls.ToList();
+        await app.StopAsync();
+
+        Assert.All(addresses, a => Assert.True(WebOptions.IsLoopbackUrl(a), $"listening on {a}"));
     }
 
     [Fact]
