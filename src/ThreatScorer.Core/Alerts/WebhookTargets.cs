@@ -49,6 +49,8 @@ public sealed class WebhookTargets
         (IPAddress.Parse("fe80::"), 10, "a link-local address"),
         (IPAddress.Parse("fec0::"), 10, "a site-local address"),
         (IPAddress.Parse("ff00::"), 8, "a multicast address"),
+        // Last, so the more specific ranges above (::/96, 64:ff9b:1::/48) name themselves first.
+        (IPAddress.Parse("::"), 8, "a reserved address (::/8, where no public host lives)"),
     ];
 
     private readonly HashSet<string> _allowedNames = new(StringComparer.OrdinalIgnoreCase);

@@ -68,6 +68,7 @@ public sealed class WebhookTargetTests : IAsyncLifetime, IDisposable
     [InlineData("2001::1", "Teredo")]
     [InlineData("::ffff:0:7f00:1", "IPv4-translated")] // SIIT (RFC 2765) form of 127.0.0.1: a translator dials the IPv4 inside
     [InlineData("::ffff:0:a9fe:a9fe", "IPv4-translated")]
+    [InlineData("::ffff:0:0:7f00:1", "reserved")] // ::/8 beyond the forms above: no public host lives there
     public void RefusalReason_NonPublicAddressesAndTheirEmbeddedForms_AreRefused(string address, string reason)
     {
         var why = WebhookTargets.RefusalReason(IPAddress.Parse(address));
