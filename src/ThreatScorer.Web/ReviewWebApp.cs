@@ -55,6 +55,17 @@ public static class ReviewWebApp
                 ["ThreatScorer:Store:Provider is PostgreSql, but the analyst UI reads SQLite; it is not on PostgreSQL yet (`threatscorer serve --db FILE` serves a SQLite file whatever the provider; or set THREATSCORER__STORE__PROVIDER=Sqlite)."]);
         }
 
+        // Kestrel endpoints from configuration (Kestrel:Endpoints:NAME:Url, or KESTREL__ENDPOINTS__… variables) win
+        // over Web:Url; a keyless one beyond loopback is refused here, before anything is bound (StartAsync checks
+        // what was really bound as well, but only after Kestrel has listened).
+        if (string.IsNullOrEmpty(web.ApiKey)
+            && builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"])
+                .Where(u => u is not null && !WebOptions.IsLoopbackUrl(u)).ToList() is { Count: > 0 } wide)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(WebOptions.SectionName, typeof(WebOptions),
+                [$"{WebOptions.SectionName}:ApiKey must be set: Kestrel:Endpoints binds {string.Join(", ", wide)}, beyond loopback (Kestrel endpoints override {WebOptions.SectionName}:Url)."]);
+        }
+
         builder.WebHost.UseUrls(web.Url);
         // The largest legitimate body is a correction or a rule (a few kB); a bigger one is refused (413) unread.
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBodyBytes);

@@ -49,6 +49,8 @@ public sealed class WebhookTargets
         (IPAddress.Parse("fe80::"), 10, "a link-local address"),
         (IPAddress.Parse("fec0::"), 10, "a site-local address"),
         (IPAddress.Parse("ff00::"), 8, "a multicast address"),
+        // Last, so the more specific ranges above (::/96, 64:ff9b:1::/48) name themselves first.
+        (IPAddress.Parse("::"), 8, "a reserved address (::/8, where no public host lives)"),
     ];
 
     private readonly HashSet<string> _allowedNames = new(StringComparer.OrdinalIgnoreCase);
@@ -94,6 +96,12 @@ public sealed class WebhookTargets
             if (bytes[0] == 0x20 && bytes[1] == 0x02)
             {
                 return RefusalReason(new IPAddress(bytes.AsSpan(2, 4))) is { } why ? why + " (inside a 6to4 address)" : null;
+            }
+
+            // IPv4-translated (::ffff:0:0:0/96, RFC 2765 SIIT) carries an IPv4 address a translator dials, like NAT64.
+            if (InRange(address, IPAddress.Parse("::ffff:0:0:0"), 96))
+            {
+                return RefusalReason(new IPAddress(bytes.AsSpan(12, 4))) is { } why ? why + " (inside an IPv4-translated address)" : null;
             }
 
             if (InRange(address, IPAddress.Parse("64:ff9b::"), 96))

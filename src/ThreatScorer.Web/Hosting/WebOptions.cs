@@ -49,24 +49,21 @@ public sealed class WebOptions
     public bool IsLoopback => IsLoopbackUrl(Url);
 
     /// <summary>True when <paramref name="url"/> (as Kestrel reads it) names <c>localhost</c> or a literal loopback address.</summary>
-    public static bool IsLoopbackUrl(string url) => Uri.TryCreate(url, UriKind.Absolute, out _) && IsLoopbackHost(RawHost(url));
+    public static bool IsLoopbackUrl(string url) => Uri.TryCreate(url, UriKind.Absolute, out _) && RawHost(url) is { } host && IsLoopbackHost(host);
 
-    // The host as written, as Kestrel reads it: Uri rewrites some names (it treats "loopback" as loopback) that
-    // Kestrel takes as "any address".
-    private static string RawHost(string url)
+    // The host as Kestrel reads it (its own parser, BindingAddress): Uri rewrites some names (it treats "loopback"
+    // as loopback) and reads '#', '?' and '@' as ending the host, where Kestrel takes everything up to the first
+    // '/' and the last ':' — so http://127.0.0.1#@x:5080 is 127.0.0.1 to Uri but "any address" to Kestrel.
+    private static string? RawHost(string url)
     {
-        var start = url.IndexOf("://", StringComparison.Ordinal) + 3;
-        var end = url.IndexOfAny(['/', '?', '#'], start);
-        var authority = end < 0 ? url[start..] : url[start..end];
-        authority = authority[(authority.LastIndexOf('@') + 1)..];
-        if (authority.StartsWith('['))
+        try
         {
-            var close = authority.IndexOf(']', StringComparison.Ordinal);
-            return close < 0 ? authority : authority[..(close + 1)];
+            return Microsoft.AspNetCore.Http.BindingAddress.Parse(url).Host;
         }
-
-        var colon = authority.LastIndexOf(':');
-        return colon < 0 ? authority : authority[..colon];
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True for <c>localhost</c> and literal loopback addresses (127.0.0.0/8 in dotted form, ::1).</summary>

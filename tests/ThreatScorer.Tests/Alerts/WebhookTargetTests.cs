@@ -66,6 +66,9 @@ public sealed class WebhookTargetTests : IAsyncLifetime, IDisposable
     [InlineData("64:ff9b::a00:1", "NAT64")]
     [InlineData("64:ff9b:1::1", "NAT64")]
     [InlineData("2001::1", "Teredo")]
+    [InlineData("::ffff:0:7f00:1", "IPv4-translated")] // SIIT (RFC 2765) form of 127.0.0.1: a translator dials the IPv4 inside
+    [InlineData("::ffff:0:a9fe:a9fe", "IPv4-translated")]
+    [InlineData("::ffff:0:0:7f00:1", "reserved")] // ::/8 beyond the forms above: no public host lives there
     public void RefusalReason_NonPublicAddressesAndTheirEmbeddedForms_AreRefused(string address, string reason)
     {
         var why = WebhookTargets.RefusalReason(IPAddress.Parse(address));
@@ -80,6 +83,7 @@ public sealed class WebhookTargetTests : IAsyncLifetime, IDisposable
     [InlineData("2606:4700:4700::1111")]
     [InlineData("64:ff9b::5db8:d822")] // NAT64 of a public address
     [InlineData("2002:5db8:d822::1")] // 6to4 of a public address
+    [InlineData("::ffff:0:5db8:d822")] // IPv4-translated form of a public address
     public void RefusalReason_PublicAddresses_AreAllowed(string address) =>
         Assert.Null(WebhookTargets.RefusalReason(IPAddress.Parse(address)));
 

@@ -35,6 +35,12 @@ public sealed class ReviewAccessTests : IDisposable
     [InlineData("http://localhost.localdomain:0")]
     [InlineData("http://ip6-localhost:0")]
     [InlineData("http://[::]:0")]
+    // Uri reads the host as 127.0.0.1 (the rest is a fragment, query or user name); Kestrel reads everything up to
+    // the last ':' as the host, which is no address, so it binds every interface: refused before binding.
+    [InlineData("http://127.0.0.1#@0.0.0.0:0")]
+    [InlineData("http://127.0.0.1?@x:0")]
+    [InlineData("http://0.0.0.0@127.0.0.1:0")]
+    [InlineData("http://localhost#:0")]
     public async Task Start_OnANameOtherThanLocalhostWithoutKey_FailsNamingTheSetting(string url)
     {
         await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}", $"--ThreatScorer:Web:Url={url}"]);
@@ -54,6 +60,8 @@ public sealed class ReviewAccessTests : IDisposable
     [InlineData("http://localhost.evil.example:5080", false)]
     [InlineData("http://0.0.0.0:5080", false)]
     [InlineData("http://[::ffff:127.0.0.1]:5080", false)]
+    [InlineData("http://127.0.0.1#@0.0.0.0:5080", false)]
+    [InlineData("http://0.0.0.0@127.0.0.1:5080", false)]
     public void IsLoopback_OnlyLiteralLoopbackAddressesAndLocalhost(string url, bool loopback) =>
         Assert.Equal(loopback, new WebOptions { Url = url }.IsLoopback);
 
@@ -70,16 +78,27 @@ public sealed class ReviewAccessTests : IDisposable
     }
 
     [Fact]
-    public async Task Start_WhenKestrelEndpointsBindBeyondLoopbackWithoutKey_StopsNamingTheSetting()
+    public void Build_WhenKestrelEndpointsBindBeyondLoopbackWithoutKey_RefusesBeforeBindingNamingTheSetting()
     {
-        // Web:Url passes validation, but a Kestrel endpoint from configuration overrides it and binds every interface.
-        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}", "--ThreatScorer:Web:Url=http://127.0.0.1:0",
-            "--Kestrel:Endpoints:Wide:Url=http://0.0.0.0:0"]);
-
-        var error = await Assert.ThrowsAsync<WebBindException>(() => ReviewWebApp.StartAsync(app, CancellationToken.None));
+        // Web:Url passes validation, but a Kestrel endpoint from configuration overrides it and would bind every
+        // interface: refused before Kestrel listens (it used to be stopped only after it had started listening).
+        var error = Assert.Throws<OptionsValidationException>(() => ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}",
+            "--ThreatScorer:Web:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:Wide:Url=http://0.0.0.0:0"]));
 
         Assert.Contains("ThreatScorer:Web:ApiKey", error.Message, StringComparison.Ordinal);
         Assert.Contains("0.0.0.0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_WhenKestrelEndpointsStayOnLoopbackWithoutKey_Starts()
+    {
+        await using var app = ReviewWebApp.Build([$"--ThreatScorer:Store:SqlitePath={_dir.File("s.db")}",
+            "--ThreatScorer:Web:Url=http://127.0.0.1:0", "--Kestrel:Endpoints:Local:Url=http://127.0.0.1:0"]);
+        await ReviewWebApp.StartAsync(app, CancellationToken.None);
+        var addresses = app.Urls.ToList();
+        await app.StopAsync();
+
+        Assert.All(addresses, a => Assert.True(WebOptions.IsLoopbackUrl(a), $"listening on {a}"));
     }
 
     [Fact]
