@@ -83,7 +83,8 @@ public static class WorkerServiceCollectionExtensions
             }
 
             var alerts = configuration.GetSection(AlertOptions.SectionName).Get<AlertOptions>() ?? new AlertOptions();
-            if (alerts.Enabled && alerts.PollInterval > TimeSpan.Zero)
+            // Deliveries are in SQLite only (see AddThreatScorerAlerts): never polled on PostgreSQL.
+            if (alerts.Enabled && alerts.PollInterval > TimeSpan.Zero && !store.IsPostgres)
             {
                 q.AddJob<DeliverAlertsJob>(j => j.WithIdentity(DeliverAlertsJob.Key).StoreDurably());
                 q.AddTrigger(t => t.ForJob(DeliverAlertsJob.Key).WithIdentity("deliver-alerts-poll", "threatscorer")

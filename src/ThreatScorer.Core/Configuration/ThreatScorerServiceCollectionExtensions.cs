@@ -62,7 +62,16 @@ public static class ThreatScorerServiceCollectionExtensions
     {
         services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.SectionName).ValidateOnStart()
             .PostConfigure<Microsoft.Extensions.Configuration.IConfiguration>((o, configuration) =>
-                o.ReviewBaseUrl ??= configuration["ThreatScorer:Web:Url"]);
+            {
+                o.ReviewBaseUrl ??= configuration["ThreatScorer:Web:Url"];
+                // Alert rules and deliveries live in SQLite only: on PostgreSQL they are off unless asked for, and
+                // asking is refused at start (StoreFeaturesValidator), so no replica polls a store that has no tables.
+                if (string.Equals(configuration["ThreatScorer:Store:Provider"], "PostgreSql", StringComparison.OrdinalIgnoreCase)
+                    && configuration[$"{AlertOptions.SectionName}:Enabled"] is null)
+                {
+                    o.Enabled = false;
+                }
+            });
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SqliteAlertStore(

@@ -160,6 +160,26 @@ public sealed class WorkerHostTests : IDisposable
         Assert.Contains("ThreatScorer:Schedule:RetryDelay", message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("PostgreSql", false)]
+    [InlineData("Sqlite", true)]
+    public void Alerts_LeftUnset_AreOffOnPostgreSqlAndOnOnSqlite(string provider, bool expected)
+    {
+        // On PostgreSQL the SQLite alert tables are never migrated: a default of "on" had every replica's delivery
+        // job throw on every poll. Off by default there; asking for it is refused at start (test above).
+        using var host = ThreatScorerHost.CreateBuilder(
+        [
+            $"--ThreatScorer:Store:Provider={provider}",
+            "--ThreatScorer:Store:ConnectionString=Host=127.0.0.1;Database=unused",
+            $"--ThreatScorer:Store:SqlitePath={_dir.File("scores.db")}",
+            $"--ThreatScorer:Models:Root={RepoPaths.Models}",
+        ]).Build();
+
+        var alerts = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ThreatScorer.Core.Alerts.AlertOptions>>().Value;
+
+        Assert.Equal(expected, alerts.Enabled);
+    }
+
     private HostApplicationBuilder BuildHost(string inbox) => ThreatScorerHost.CreateBuilder(
     [
         $"--ThreatScorer:Inbox:Folders:0={inbox}",
