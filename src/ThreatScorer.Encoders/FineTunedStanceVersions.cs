@@ -93,7 +93,7 @@ public static class FineTunedStanceVersions
         {
             ["task"] = ModelTasks.Stance,
             ["version"] = version,
-            ["createdUtc"] = created,
+            ["createdUtc"] = exported["createdUtc"]!.DeepClone(),
             ["seed"] = exported["seed"]?.DeepClone(),
             ["fingerprint"] = fingerprint,
             ["kind"] = EncoderStanceModel.Kind,

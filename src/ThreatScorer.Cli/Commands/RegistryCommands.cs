@@ -242,9 +242,23 @@ internal static class RegistryCommands
         // Versions of one task can differ in kind (n-gram or encoder): the cost of serving them differs by ~40×.
         if (metrics.TryGetProperty("kind", out var kind) && kind.ValueKind == System.Text.Json.JsonValueKind.String)
         {
-            parts.Add(metrics.TryGetProperty("encoderQuantization", out var q) && q.ValueKind == System.Text.Json.JsonValueKind.String
-                ? $"{kind.GetString()} ({q.GetString()})"
-                : kind.GetString()!);
+            var notes = new List<string>();
+            if (metrics.TryGetProperty("head", out var head) && head.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                notes.Add($"{head.GetString()} head");
+            }
+
+            if (metrics.TryGetProperty("encoderQuantization", out var q) && q.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                notes.Add(q.GetString()!);
+            }
+            else if (metrics.TryGetProperty("encoderFileQuantization", out var fq) && fq.ValueKind == System.Text.Json.JsonValueKind.String
+                && fq.GetString()!.StartsWith("int8", StringComparison.Ordinal))
+            {
+                notes.Add("int8 file");
+            }
+
+            parts.Add(notes.Count > 0 ? $"{kind.GetString()} ({string.Join(", ", notes)})" : kind.GetString()!);
         }
         if (metrics.TryGetProperty("dev", out var dev) && dev.ValueKind == System.Text.Json.JsonValueKind.Object)
         {

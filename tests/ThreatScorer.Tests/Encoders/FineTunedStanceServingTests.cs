@@ -148,6 +148,38 @@ public sealed class FineTunedStanceServingTests : IDisposable
         Assert.Equal(exp[2] / exp.Sum(), prediction.Probabilities[PolarityLabels.Positive], 4);
     }
 
+    [Fact]
+    public async Task FromFineTuned_Int8_PublishesASmallEncoderWithTheHeadAndVocabulary_ThatLoads()
+    {
+        var export = Directory.CreateDirectory(_dir.File("export")).FullName;
+        File.WriteAllBytes(Path.Combine(export, "model.onnx"), MiniLmEncoder.PackagedFile("model.onnx"));
+        File.Copy(Path.Combine(Shipped, "head.json"), Path.Combine(export, "head.json"));
+        File.WriteAllText(Path.Combine(export, ModelRegistry.MetricsFileName), """
+            { "task": "stance-finetuned", "version": "stance-finetuned-20261208-0123abcd", "createdUtc": "2026-12-08T04:03:49Z",
+              "seed": 2, "fingerprint": "0123abcd0123abcd", "hyperparameters": { "epochs": 2 }, "trainFiles": ["train.jsonl"] }
+            """);
+        File.WriteAllText(Path.Combine(export, ModelRegistry.CardFileName), "# Model card: stance-finetuned\n\n## Training\n\n- AdamW\n");
+        var root = Directory.CreateDirectory(_dir.File("published")).FullName;
+        using var hub = new EncoderHub(intraOpThreads: 1);
+
+        var dir = await FineTunedStanceVersions.FromFineTunedAsync(export, root, quantise: true, [], hub, activate: false, CancellationToken.None);
+
+        Assert.StartsWith("stance-20261208-", Path.GetFileName(dir), StringComparison.Ordinal);
+        Assert.NotEqual("stance-20261208-0123abcd", Path.GetFileName(dir));
+        Assert.InRange(new FileInfo(Path.Combine(dir, "encoder.onnx")).Length, 20_000_000, 30_000_000);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Shipped, "head.json")), File.ReadAllBytes(Path.Combine(dir, "head.json")));
+        Assert.Equal(MiniLmEncoder.PackagedFile("vocab.txt"), File.ReadAllBytes(Path.Combine(dir, "vocab.txt")));
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, ModelRegistry.MetricsFileName)));
+        Assert.Equal("encoder", metrics.RootElement.GetProperty("kind").GetString());
+        Assert.Equal("linear-json", metrics.RootElement.GetProperty("head").GetString());
+        Assert.Equal("2026-12-08T04:03:49Z", metrics.RootElement.GetProperty("createdUtc").GetString());
+        Assert.False(metrics.RootElement.TryGetProperty("encoderQuantization", out _)); // already quantised: not again at load
+        var card = File.ReadAllText(Path.Combine(dir, ModelRegistry.CardFileName));
+        Assert.Contains("MIT", card, StringComparison.Ordinal);
+        Assert.Contains("AdamW", card, StringComparison.Ordinal);
+        Assert.IsType<EncoderStanceModel>(EncoderServices.StanceLoader(hub).Load(dir));
+    }
+
     [Theory]
     [InlineData("hidden", "\"hidden\"")]
     [InlineData("bias", "\"bias\"")]
