@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using ThreatScorer.Encoders;
-using ThreatScorer.FineTune.Bert;
 using ThreatScorer.FineTune.Onnx;
 using ThreatScorer.FineTune.Training;
 

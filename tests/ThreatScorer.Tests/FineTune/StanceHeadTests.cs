@@ -1,6 +1,5 @@
 using ThreatScorer.FineTune;
 using ThreatScorer.Encoders;
-using ThreatScorer.FineTune.Bert;
 using ThreatScorer.FineTune.Training;
 
 namespace ThreatScorer.Tests.FineTune;
