@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using ThreatScorer.FineTune.Bert;
+using ThreatScorer.Encoders;
 using ThreatScorer.FineTune.Onnx;
 using ThreatScorer.FineTune.Training;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.Tokenizers;
 using ThreatScorer.Core.Training;
+using ThreatScorer.Encoders;
 using ThreatScorer.FineTune.Bert;
 using ThreatScorer.FineTune.Onnx;
 using ThreatScorer.FineTune.Training;

@@ -53,7 +53,20 @@ internal static class RegistryCommands
             Console.WriteLine($"published {dir}{(parse.GetValue(activate) ? " (active)" : string.Empty)}");
             return ExitCodes.Ok;
         }));
-        return new Command("models", "The model registry under models/.") { list, fromTeacher };
+        var export = new Argument<string>("finetuned-folder") { Description = "A fine-tuning export (threatscorer-finetune train's folder: model.onnx, head.json, metrics.json, model-card.md)." };
+        var fineInt8 = new Option<bool>("--int8") { Description = "Write encoder.onnx int8-quantised (weight matrices and word embeddings): ~23 MB instead of 87 MiB, small enough for git; a new fingerprint." };
+        var fromFineTuned = new Command("from-finetuned", "Publish a fine-tuned MiniLM export as a stance version of kind 'encoder' with its own encoder.onnx, vocab.txt and linear head.json.")
+        {
+            export, root, fineInt8, dev, activate,
+        };
+        fromFineTuned.SetAction((parse, ct) => Guard(async () =>
+        {
+            var dir = await ThreatScorer.Encoders.FineTunedStanceVersions.FromFineTunedAsync(
+                parse.GetValue(export)!, parse.GetValue(root)!, parse.GetValue(fineInt8), parse.GetValue(dev) ?? [], CliEncoders.Hub, parse.GetValue(activate), ct);
+            Console.WriteLine($"published {dir}{(parse.GetValue(activate) ? " (active)" : string.Empty)}");
+            return ExitCodes.Ok;
+        }));
+        return new Command("models", "The model registry under models/.") { list, fromTeacher, fromFineTuned };
     }
 
     public static Command Evaluate()
@@ -234,9 +247,23 @@ internal static class RegistryCommands
         // Versions of one task can differ in kind (n-gram or encoder): the cost of serving them differs by ~40×.
         if (metrics.TryGetProperty("kind", out var kind) && kind.ValueKind == System.Text.Json.JsonValueKind.String)
         {
-            parts.Add(metrics.TryGetProperty("encoderQuantization", out var q) && q.ValueKind == System.Text.Json.JsonValueKind.String
-                ? $"{kind.GetString()} ({q.GetString()})"
-                : kind.GetString()!);
+            var notes = new List<string>();
+            if (metrics.TryGetProperty("head", out var head) && head.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                notes.Add($"{head.GetString()} head");
+            }
+
+            if (metrics.TryGetProperty("encoderQuantization", out var q) && q.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                notes.Add(q.GetString()!);
+            }
+            else if (metrics.TryGetProperty("encoderFileQuantization", out var fq) && fq.ValueKind == System.Text.Json.JsonValueKind.String
+                && fq.GetString()!.StartsWith("int8", StringComparison.Ordinal))
+            {
+                notes.Add("int8 file");
+            }
+
+            parts.Add(notes.Count > 0 ? $"{kind.GetString()} ({string.Join(", ", notes)})" : kind.GetString()!);
         }
         if (metrics.TryGetProperty("dev", out var dev) && dev.ValueKind == System.Text.Json.JsonValueKind.Object)
         {

@@ -65,13 +65,38 @@ public static class ModelRegistry
             throw new ModelLoadException(versionDir, $"the version folder named by {activeFile} does not exist");
         }
 
-        // Each model class checks its own files on load (threat has several zips, the others model.zip).
-        if (!Directory.EnumerateFiles(versionDir, "*.zip").Any())
+        // Each model class checks its own files on load (threat has several zips, the others model.zip, a stance kind
+        // its own files).
+        if (!HasModelFiles(versionDir))
         {
             throw new ModelLoadException(Path.Combine(versionDir, ModelFileName), "model file is missing");
         }
 
         return versionDir;
+    }
+
+    /// <summary>
+    /// Whether a version folder holds a model: an ML.NET zip, or a metrics.json that names a <c>"kind"</c> (a stance
+    /// kind such as a fine-tuned encoder with head.json and encoder.onnx; its loader checks those files and names the
+    /// missing one).
+    /// </summary>
+    internal static bool HasModelFiles(string versionDir)
+    {
+        if (Directory.EnumerateFiles(versionDir, "*.zip").Any())
+        {
+            return true;
+        }
+
+        try
+        {
+            using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(versionDir, MetricsFileName)));
+            return metrics.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && metrics.RootElement.TryGetProperty("kind", out var kind) && kind.ValueKind == System.Text.Json.JsonValueKind.String;
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -95,10 +120,11 @@ public static class ModelRegistry
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
         ArgumentException.ThrowIfNullOrWhiteSpace(version);
         var taskDir = Path.Combine(modelsRoot, task);
-        // Every task's version folder has metrics.json and at least one ML.NET zip (threat has one per sub-model).
+        // Every task's version folder has metrics.json and at least one ML.NET zip (threat has one per sub-model), or
+        // names a stance kind whose loader checks its own files.
         var versionDir = Path.Combine(taskDir, version);
         if (!File.Exists(Path.Combine(versionDir, MetricsFileName))
-            || !Directory.Exists(versionDir) || !Directory.EnumerateFiles(versionDir, "*.zip").Any())
+            || !Directory.Exists(versionDir) || !HasModelFiles(versionDir))
         {
             throw new ModelLoadException(versionDir, "cannot activate: no model file in this version folder");
         }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using ThreatScorer.Encoders;
 using ThreatScorer.FineTune.Onnx;
 using static TorchSharp.torch;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ThreatScorer.Encoders;
 using ThreatScorer.FineTune.Bert;
 using ThreatScorer.FineTune.Onnx;
 

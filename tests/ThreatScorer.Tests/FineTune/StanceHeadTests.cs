@@ -1,5 +1,5 @@
 using ThreatScorer.FineTune;
-using ThreatScorer.FineTune.Bert;
+using ThreatScorer.Encoders;
 using ThreatScorer.FineTune.Training;
 
 namespace ThreatScorer.Tests.FineTune;

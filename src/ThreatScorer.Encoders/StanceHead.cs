@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace ThreatScorer.FineTune.Bert;
+namespace ThreatScorer.Encoders;
 
 /// <summary>
 /// The exported classification head (head.json): what a C# dense head needs over the fine-tuned encoder's
