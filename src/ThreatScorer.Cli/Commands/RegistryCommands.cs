@@ -222,8 +222,10 @@ internal static class RegistryCommands
     private static void Print(ModelComparison c)
     {
         Console.Write(EvaluationReportWriter.Scope(c.Candidate));
+        // Full version ids on their own lines: ids share their fingerprint part, so a cut id can name two models.
+        Console.WriteLine($"candidate: {c.Candidate.Version} ({c.Candidate.ModelDirectory})");
+        Console.WriteLine($"baseline:  {c.Baseline.Version} ({c.Baseline.ModelDirectory})");
         Console.WriteLine($"{"",-24} {"candidate",12} {"baseline",12} {"delta",8}");
-        Console.WriteLine($"{"version",-24} {Short(c.Candidate.Version),12} {Short(c.Baseline.Version),12}");
         Row("macro-F1", c.Candidate.Report.MacroF1, c.Baseline.Report.MacroF1);
         Row("accuracy", c.Candidate.Report.Accuracy, c.Baseline.Report.Accuracy);
         Row("calibration error", c.Candidate.CalibrationError, c.Baseline.CalibrationError);
@@ -233,12 +235,17 @@ internal static class RegistryCommands
         }
 
         Console.Write(EvaluationReportWriter.ComparisonParts(c));
-        Console.WriteLine(string.Create(Inv, $"verdict: {c.Verdict} (macro-F1 {c.MacroF1Delta:+0.0000;-0.0000}, {c.Candidate.Report.Count} examples, tolerance {c.Tolerance})"));
+        Console.WriteLine(string.Create(Inv, $"verdict: {c.Verdict} (macro-F1 {SignedDelta(c.MacroF1Delta)}, {c.Candidate.Report.Count} examples, tolerance {c.Tolerance})"));
 
         static void Row(string name, double candidate, double baseline) =>
-            Console.WriteLine(string.Create(Inv, $"{name,-24} {candidate,12:F4} {baseline,12:F4} {candidate - baseline,8:+0.0000;-0.0000}"));
+            Console.WriteLine(string.Create(Inv, $"{name,-24} {candidate,12:F4} {baseline,12:F4} {SignedDelta(candidate - baseline),8}"));
+    }
 
-        static string Short(string version) => version.Length <= 12 ? version : version[^12..];
+    /// <summary>A difference with its sign, to 4 places; one that rounds to zero is "0.0000" (never "-+0.0000").</summary>
+    internal static string SignedDelta(double delta)
+    {
+        var rounded = Math.Round(delta, 4, MidpointRounding.AwayFromZero);
+        return rounded == 0 ? "0.0000" : rounded.ToString("+0.0000;-0.0000", Inv);
     }
 
     private static string Headline(System.Text.Json.JsonElement metrics)

@@ -60,6 +60,7 @@ public static class Hyperparameters
             var key = known.FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
                 ?? throw new FormatException($"--set {item}: unknown setting '{name}'; known: {string.Join(", ", known)}");
             var value = item[(eq + 1)..].Trim();
+            CheckType<T>(item, key, value);
             node[key] = double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
                 ? JsonValue.Create(number)
                 : bool.TryParse(value, out var flag) ? JsonValue.Create(flag) : JsonValue.Create(value);
@@ -72,6 +73,37 @@ public static class Hyperparameters
         catch (JsonException ex)
         {
             throw new FormatException($"--set: a value has the wrong type ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>Names the setting and the kind of value it takes when <paramref name="value"/> cannot be one.</summary>
+    private static void CheckType<T>(string item, string key, string value)
+    {
+        var property = typeof(T).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .FirstOrDefault(p => string.Equals(JsonNamingPolicy.CamelCase.ConvertName(p.Name), key, StringComparison.Ordinal));
+        if (property is null)
+        {
+            return;
+        }
+
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        var isWhole = type == typeof(int) || type == typeof(long);
+        if (isWhole || type == typeof(double) || type == typeof(float))
+        {
+            if (!double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            {
+                throw new FormatException($"--set {item}: '{key}' takes a number, not '{value}'");
+            }
+
+            if (isWhole && number != Math.Floor(number))
+            {
+                throw new FormatException($"--set {item}: '{key}' takes a whole number, not '{value}'");
+            }
+        }
+
+        if (type == typeof(bool) && !bool.TryParse(value, out _))
+        {
+            throw new FormatException($"--set {item}: '{key}' takes true or false, not '{value}'");
         }
     }
 }
