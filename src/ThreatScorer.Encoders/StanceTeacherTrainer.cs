@@ -103,7 +103,7 @@ public sealed class StanceTeacherTrainer(TimeProvider timeProvider, MiniLmEncode
                 cancellationToken);
 
             var dir = ModelRegistry.Publish(request.ModelsRoot, Task, version, staging, request.Activate);
-            return new TrainingResult(Task, version, dir, fingerprint, train.Count, evaluations, fitTime, 0, perSecond,
+            return new TrainingResult(Task, Path.GetFileName(dir), dir, fingerprint, train.Count, evaluations, fitTime, 0, perSecond,
                 new FileInfo(Path.Combine(dir, ModelRegistry.ModelFileName)).Length, request.Activate);
         }
         finally

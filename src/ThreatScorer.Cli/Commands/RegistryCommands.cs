@@ -66,7 +66,25 @@ internal static class RegistryCommands
             Console.WriteLine($"published {dir}{(parse.GetValue(activate) ? " (active)" : string.Empty)}");
             return ExitCodes.Ok;
         }));
-        return new Command("models", "The model registry under models/.") { list, fromTeacher, fromFineTuned };
+        var historyTask = TaskOption();
+        var history = new Command("history", "The activations of a task, newest first: time, user, from -> to, action, forced, metrics.") { historyTask, root };
+        history.SetAction(parse =>
+        {
+            var entries = ModelRegistry.History(parse.GetValue(root)!, parse.GetValue(historyTask)!);
+            if (entries.Count == 0)
+            {
+                Console.WriteLine("(no activations recorded)");
+            }
+
+            foreach (var e in entries.Reverse())
+            {
+                Console.WriteLine(string.Create(Inv,
+                    $"{(e.Time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", Inv) : "?"),-20}  {e.User ?? "?",-12}  {e.From} -> {e.To}  {e.Action ?? "?"}{(e.Forced ? " (forced)" : string.Empty)}{(e.Metrics is { } m ? "  " + m : string.Empty)}"));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return new Command("models", "The model registry under models/.") { list, fromTeacher, fromFineTuned, history };
     }
 
     public static Command Evaluate()
@@ -144,13 +162,16 @@ internal static class RegistryCommands
     public static Command Rollback()
     {
         var (task, root) = (TaskOption(), ModelsOption());
-        var command = new Command("rollback", "Make the previously active version active again.") { task, root };
+        var to = new Option<string?>("--to") { Description = "A version that was active before (see models history) to go back to." };
+        var steps = new Option<int>("--steps") { Description = "How many activations to walk back (default 1; twice 1 = once 2).", DefaultValueFactory = _ => 1 };
+        var command = new Command("rollback", "Walk back along the previously active versions (HISTORY), or to one named by --to; recorded in HISTORY.") { task, root, to, steps };
         command.SetAction(parse =>
         {
             try
             {
-                var (from, to) = ModelRegistry.Rollback(parse.GetValue(root)!, parse.GetValue(task)!, stanceLoader: CliEncoders.StanceLoader);
-                Console.WriteLine($"rolled back {parse.GetValue(task)}: {from} -> {to}");
+                var (from, target) = ModelRegistry.Rollback(
+                    parse.GetValue(root)!, parse.GetValue(task)!, parse.GetValue(steps), parse.GetValue(to), stanceLoader: CliEncoders.StanceLoader);
+                Console.WriteLine($"rolled back {parse.GetValue(task)}: {from} -> {target}");
                 return ExitCodes.Ok;
             }
             catch (InvalidOperationException ex)

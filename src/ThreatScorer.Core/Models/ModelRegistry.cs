@@ -5,7 +5,9 @@ namespace ThreatScorer.Core.Models;
 /// <summary>
 /// The on-disk layout of trained models: <c>&lt;root&gt;/&lt;task&gt;/&lt;version&gt;/{model.zip, model-card.md,
 /// metrics.json}</c>, <c>&lt;root&gt;/&lt;task&gt;/ACTIVE</c> holding the active version folder name, and
-/// <c>&lt;root&gt;/&lt;task&gt;/HISTORY</c>, one line per activation (time, previous version, new version).
+/// <c>&lt;root&gt;/&lt;task&gt;/HISTORY</c>, one tab-separated line per activation: time, previous version, new version,
+/// then (since registry history) user, action, forced and the headline metrics it was decided on; old three-field
+/// lines still read.
 /// </summary>
 public static class ModelRegistry
 {
@@ -106,15 +108,17 @@ public static class ModelRegistry
     /// version is checked too.
     /// </summary>
     /// <exception cref="ModelLoadException">A file of the version is missing or does not load; the message names it.</exception>
-    public static void Activate(string modelsRoot, string task, string version, TimeProvider? time = null, StanceModelLoader? stanceLoader = null) =>
-        Activate(modelsRoot, task, version, time, betweenHistoryAndActive: null, stanceLoader);
+    public static void Activate(
+        string modelsRoot, string task, string version, TimeProvider? time = null, StanceModelLoader? stanceLoader = null, ActivationNote? note = null) =>
+        Activate(modelsRoot, task, version, time, betweenHistoryAndActive: null, stanceLoader, note);
 
     /// <summary>
-    /// <see cref="Activate(string, string, string, TimeProvider?, StanceModelLoader?)"/> with a hook run after HISTORY records the
+    /// <see cref="Activate(string, string, string, TimeProvider?, StanceModelLoader?, ActivationNote?)"/> with a hook run after HISTORY records the
     /// activation and before ACTIVE moves: tests throw from it to stand in for a crash at that point.
     /// </summary>
     internal static void Activate(
-        string modelsRoot, string task, string version, TimeProvider? time, Action? betweenHistoryAndActive, StanceModelLoader? stanceLoader = null)
+        string modelsRoot, string task, string version, TimeProvider? time, Action? betweenHistoryAndActive, StanceModelLoader? stanceLoader = null,
+        ActivationNote? note = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelsRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(task);
@@ -139,7 +143,7 @@ public static class ModelRegistry
         {
             File.AppendAllText(
                 Path.Combine(taskDir, HistoryFileName),
-                string.Create(CultureInfo.InvariantCulture, $"{(time ?? TimeProvider.System).GetUtcNow():O}\t{previous}\t{version}\n"));
+                HistoryLine((time ?? TimeProvider.System).GetUtcNow(), previous, version, note ?? new ActivationNote("activate")));
         }
 
         betweenHistoryAndActive?.Invoke();
@@ -164,7 +168,7 @@ public static class ModelRegistry
         }
 
         var lines = File.ReadAllLines(history).Where(l => l.Length > 0).ToList();
-        if (lines.Count > 0 && lines[^1].Split('\t') is [_, var from, var to] && from == active && to != active)
+        if (lines.Count > 0 && lines[^1].Split('\t') is [_, var from, var to, ..] && from == active && to != active)
         {
             var temp = history + ".tmp";
             File.WriteAllLines(temp, lines.Take(lines.Count - 1));
@@ -235,24 +239,127 @@ public static class ModelRegistry
         }
     }
 
+    private static string HistoryLine(DateTimeOffset time, string previous, string version, ActivationNote note)
+    {
+        static string Clean(string? value) => (value ?? string.Empty).Replace('\t', ' ').Replace('\n', ' ').Replace('\r', ' ');
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{time:O}\t{previous}\t{version}\t{Clean(Environment.UserName)}\t{Clean(note.Action)}\t{(note.Forced ? "forced" : "-")}\t{Clean(note.Metrics)}\n");
+    }
+
+    /// <summary>
+    /// The activations of a task recorded in HISTORY, oldest first, after dropping a last line left by an
+    /// activation that crashed before ACTIVE moved. Old three-field lines read with no user, action or metrics.
+    /// </summary>
+    public static IReadOnlyList<HistoryEntry> History(string modelsRoot, string task)
+    {
+        var taskDir = Path.Combine(modelsRoot, task);
+        ActiveVersionRecovered(taskDir);
+        var history = Path.Combine(taskDir, HistoryFileName);
+        if (!File.Exists(history))
+        {
+            return [];
+        }
+
+        var entries = new List<HistoryEntry>();
+        foreach (var line in File.ReadAllLines(history))
+        {
+            var f = line.Split('\t');
+            if (f.Length < 3 || f[1].Length == 0 || f[2].Length == 0)
+            {
+                continue;
+            }
+
+            DateTimeOffset? time = DateTimeOffset.TryParse(f[0], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t : null;
+            string? Field(int i) => f.Length > i && f[i].Length > 0 ? f[i] : null;
+            entries.Add(new HistoryEntry(time, f[1], f[2], Field(3), Field(4), f.Length > 5 && f[5] == "forced", Field(6)));
+        }
+
+        return entries;
+    }
+
+    /// <summary>
+    /// The versions active before the current one, nearest last: every activation pushes the version it replaced,
+    /// and a rollback pops back to the version it returned to, so rolling back twice goes two steps back rather
+    /// than toggling between the last two. (Rollbacks written before HISTORY named its actions count as activations.)
+    /// </summary>
+    public static IReadOnlyList<string> PreviousVersions(string modelsRoot, string task)
+    {
+        var stack = new List<string>();
+        foreach (var entry in History(modelsRoot, task))
+        {
+            var at = entry.Action == RollbackAction ? stack.LastIndexOf(entry.To) : -1;
+            if (at >= 0)
+            {
+                stack.RemoveRange(at, stack.Count - at);
+            }
+            else
+            {
+                stack.Add(entry.From);
+            }
+        }
+
+        return stack;
+    }
+
+    /// <summary>The action HISTORY records for a rollback.</summary>
+    public const string RollbackAction = "rollback";
+
     /// <summary>
     /// Makes the version that was active before the current one active again (from HISTORY), and records the
     /// rollback itself in HISTORY. Returns (from, to).
     /// </summary>
     /// <exception cref="InvalidOperationException">There is no earlier activation to go back to.</exception>
-    public static (string From, string To) Rollback(string modelsRoot, string task, TimeProvider? time = null, StanceModelLoader? stanceLoader = null)
+    public static (string From, string To) Rollback(string modelsRoot, string task, TimeProvider? time = null, StanceModelLoader? stanceLoader = null) =>
+        Rollback(modelsRoot, task, steps: 1, to: null, time, stanceLoader);
+
+    /// <summary>
+    /// Rolls back <paramref name="steps"/> activations along <see cref="PreviousVersions"/>, or to the version
+    /// <paramref name="to"/> (one that was active before), loading it first; records the rollback. Returns (from, to).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not that many earlier activations, or <paramref name="to"/> was never active.</exception>
+    /// <exception cref="ModelLoadException">The version to go back to does not load; ACTIVE stays.</exception>
+    public static (string From, string To) Rollback(
+        string modelsRoot, string task, int steps, string? to, TimeProvider? time = null, StanceModelLoader? stanceLoader = null)
     {
         var taskDir = Path.Combine(modelsRoot, task);
         var current = ActiveVersionRecovered(taskDir)
             ?? throw new InvalidOperationException($"No active {task} model under {Path.GetFullPath(taskDir)}.");
-        var history = Path.Combine(taskDir, HistoryFileName);
-        var entries = File.Exists(history)
-            ? File.ReadAllLines(history).Select(l => l.Split('\t')).Where(f => f.Length == 3).ToList()
-            : [];
-        var last = entries.LastOrDefault(f => f[2] == current)
-            ?? throw new InvalidOperationException($"No earlier {task} version to roll back to (HISTORY has no activation of {current}).");
-        Activate(modelsRoot, task, last[1], time, stanceLoader);
-        return (current, last[1]);
+        var chain = PreviousVersions(modelsRoot, task);
+        string target;
+        if (to is not null)
+        {
+            if (to == current)
+            {
+                throw new InvalidOperationException($"{to} is already the active {task} version.");
+            }
+
+            if (!History(modelsRoot, task).Any(e => e.From == to || e.To == to))
+            {
+                throw new InvalidOperationException($"Cannot roll back {task} to {to}: HISTORY has no activation of it (it was never active); promote it instead.");
+            }
+
+            target = to;
+        }
+        else
+        {
+            if (steps < 1)
+            {
+                throw new InvalidOperationException($"Cannot roll back {steps} steps: give 1 or more.");
+            }
+
+            if (chain.Count < steps)
+            {
+                throw new InvalidOperationException(chain.Count == 0
+                    ? $"No earlier {task} version to roll back to (HISTORY has no activation before {current})."
+                    : $"Cannot roll back {task} {steps} steps: only {chain.Count} earlier version(s) in HISTORY ({string.Join(" <- ", chain.Reverse())}).");
+            }
+
+            target = chain[^steps];
+        }
+
+        Activate(modelsRoot, task, target, time, stanceLoader, new ActivationNote(RollbackAction));
+        return (current, target);
     }
 
     /// <summary>The active version name of a task, or null when none is active.</summary>
@@ -300,28 +407,94 @@ public static class ModelRegistry
     }
 
     /// <summary>
-    /// Moves a finished staging folder to <c>&lt;root&gt;/&lt;task&gt;/&lt;version&gt;</c> (replacing an earlier
-    /// build of the same version) and, if asked, makes it active. Returns the version folder.
+    /// <see cref="PublishVersion"/>, returning only the version folder (its name is the version id published).
     /// </summary>
     public static string Publish(
+        string modelsRoot, string task, string version, string stagingDirectory, bool activate, StanceModelLoader? stanceLoader = null) =>
+        PublishVersion(modelsRoot, task, version, stagingDirectory, activate, stanceLoader).Directory;
+
+    /// <summary>
+    /// Moves a finished staging folder to <c>&lt;root&gt;/&lt;task&gt;/&lt;version&gt;</c> and, if asked, makes it
+    /// active. A version folder that exists is never overwritten: when its model files (every file but
+    /// metrics.json and model-card.md, which carry timings) are byte-identical to the staged ones, publishing is a
+    /// no-op (<see cref="PublishResult.AlreadyPresent"/>, staging removed); when they differ, the build is published
+    /// as <c>&lt;version&gt;-&lt;8 hex of a SHA-256 over its model files&gt;</c>, deterministic for identical bytes.
+    /// </summary>
+    public static PublishResult PublishVersion(
         string modelsRoot, string task, string version, string stagingDirectory, bool activate, StanceModelLoader? stanceLoader = null)
     {
-        var versionDir = Path.Combine(Path.GetFullPath(Path.Combine(modelsRoot, task)), version);
-        RemoveAbandonedStaging(Path.GetDirectoryName(versionDir)!);
-        if (Directory.Exists(versionDir))
+        var taskDir = Path.GetFullPath(Path.Combine(modelsRoot, task));
+        RemoveAbandonedStaging(taskDir);
+        var finalVersion = version;
+        var versionDir = Path.Combine(taskDir, version);
+        if (Directory.Exists(versionDir) && !SameModelFiles(versionDir, stagingDirectory))
         {
-            Directory.Delete(versionDir, recursive: true);
+            finalVersion = version + "-" + ContentHash(stagingDirectory);
+            versionDir = Path.Combine(taskDir, finalVersion);
+            if (Directory.Exists(versionDir) && !SameModelFiles(versionDir, stagingDirectory))
+            {
+                throw new IOException($"Version folder {versionDir} exists with different model files; refusing to overwrite it.");
+            }
         }
 
-        Directory.Move(stagingDirectory, versionDir);
+        var alreadyPresent = Directory.Exists(versionDir);
+        if (alreadyPresent)
+        {
+            Directory.Delete(stagingDirectory, recursive: true);
+        }
+        else
+        {
+            Directory.Move(stagingDirectory, versionDir);
+        }
+
         if (activate)
         {
-            Activate(modelsRoot, task, version, time: null, stanceLoader);
+            Activate(modelsRoot, task, finalVersion, time: null, stanceLoader, new ActivationNote("publish --activate"));
         }
 
-        return versionDir;
+        return new PublishResult(finalVersion, versionDir, alreadyPresent);
+    }
+
+    private static bool IsModelFile(string relative) =>
+        relative is not (MetricsFileName or CardFileName);
+
+    private static List<string> ModelFiles(string dir) =>
+        [.. Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(dir, f).Replace('\\', '/'))
+            .Where(IsModelFile)
+            .Order(StringComparer.Ordinal)];
+
+    private static bool SameModelFiles(string a, string b)
+    {
+        var filesA = ModelFiles(a);
+        var filesB = ModelFiles(b);
+        return filesA.SequenceEqual(filesB, StringComparer.Ordinal)
+            && filesA.All(f => File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))));
+    }
+
+    /// <summary>8 hex digits of a SHA-256 over the model files' relative paths and bytes, in ordinal path order.</summary>
+    public static string ContentHash(string dir)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in ModelFiles(dir))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(file + "\n"));
+            hash.AppendData(File.ReadAllBytes(Path.Combine(dir, file)));
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..8];
     }
 }
+
+/// <summary>What HISTORY records about an activation besides time and versions: the action (promote, rollback, publish
+/// --activate, ...), whether it was forced, and the headline metrics it was decided on (null: none).</summary>
+public sealed record ActivationNote(string Action, bool Forced = false, string? Metrics = null);
+
+/// <summary>One HISTORY line; <see cref="User"/>, <see cref="Action"/> and <see cref="Metrics"/> are null on old three-field lines.</summary>
+public sealed record HistoryEntry(DateTimeOffset? Time, string From, string To, string? User, string? Action, bool Forced, string? Metrics);
+
+/// <summary>What <see cref="ModelRegistry.PublishVersion"/> did: the version id and folder, and whether an identical build was already there.</summary>
+public sealed record PublishResult(string Version, string Directory, bool AlreadyPresent);
 
 /// <summary>One version folder of a task, with its metrics.json.</summary>
 public sealed record ModelVersionInfo(string Task, string Version, string Directory, bool IsActive, System.Text.Json.JsonElement Metrics);

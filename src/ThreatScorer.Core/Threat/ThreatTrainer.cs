@@ -147,10 +147,11 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
                 Card(version, started, request, hp, fingerprint, corpus, train.Count, dev.Count, stopwatch.Elapsed, perSecond, modelBytes, report.ToString()),
                 cancellationToken);
 
-            var versionDir = ModelRegistry.Publish(request.ModelsRoot, Task, version, staging, request.Activate);
+            var published = ModelRegistry.PublishVersion(request.ModelsRoot, Task, version, staging, request.Activate);
+            var versionDir = published.Directory;
 
-            progress?.Report(new TrainingProgress("done", $"wrote {versionDir}"));
-            return new TrainingResult(Task, version, versionDir, fingerprint, train.Count, evaluations, stopwatch.Elapsed, 0, perSecond, modelBytes, request.Activate);
+            progress?.Report(new TrainingProgress("done", published.AlreadyPresent ? $"identical to {versionDir}; nothing written" : $"wrote {versionDir}"));
+            return new TrainingResult(Task, published.Version, versionDir, fingerprint, train.Count, evaluations, stopwatch.Elapsed, 0, perSecond, modelBytes, request.Activate);
         }
         finally
         {

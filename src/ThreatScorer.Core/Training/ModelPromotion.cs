@@ -125,7 +125,10 @@ public static class ModelPromotion
         try
         {
             // Loads the version as the worker would (with --force too): one that cannot load never becomes active.
-            ModelRegistry.Activate(modelsRoot, candidate.Task, version, time, candidate.StanceLoader);
+            var metrics = comparison is null
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"macro-F1 {comparison.Candidate.Report.MacroF1:F4} vs {comparison.Baseline.Report.MacroF1:F4}");
+            ModelRegistry.Activate(modelsRoot, candidate.Task, version, time, candidate.StanceLoader, new ActivationNote("promote", force, metrics));
         }
         catch (ModelLoadException) when (copied)
         {

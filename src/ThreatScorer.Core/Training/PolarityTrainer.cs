@@ -198,11 +198,12 @@ internal abstract class PolarityTrainer<TInput, TRow>(TimeProvider timeProvider)
                 System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription));
             await File.WriteAllTextAsync(Path.Combine(staging, ModelRegistry.CardFileName), card, cancellationToken);
 
-            var versionDir = ModelRegistry.Publish(request.ModelsRoot, Task, version, staging, request.Activate);
+            var published = ModelRegistry.PublishVersion(request.ModelsRoot, Task, version, staging, request.Activate);
+            var versionDir = published.Directory;
 
-            progress?.Report(new TrainingProgress("done", $"wrote {versionDir}"));
+            progress?.Report(new TrainingProgress("done", published.AlreadyPresent ? $"identical to {versionDir}; nothing written" : $"wrote {versionDir}"));
             return new TrainingResult(
-                Task, version, versionDir, fingerprint, trainRows.Count, evaluations, trainingTime, single, batch, modelBytes,
+                Task, published.Version, versionDir, fingerprint, trainRows.Count, evaluations, trainingTime, single, batch, modelBytes,
                 request.Activate);
         }
         finally

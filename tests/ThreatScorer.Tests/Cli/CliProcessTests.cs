@@ -164,6 +164,39 @@ public sealed class CliProcessTests : IDisposable
         Assert.False(File.Exists(Path.Combine(models, "stance", "ACTIVE")));
     }
 
+    [Fact]
+    public async Task Rollback_And_ModelsHistory_WalkBackAndPrintNewestFirst()
+    {
+        var models = Directory.CreateDirectory(_dir.File("models")).FullName;
+        string[] versions = ["stance-20261128-b247e224", "stance-20261128-f89b35fb"];
+        foreach (var version in versions)
+        {
+            var target = Directory.CreateDirectory(Path.Combine(models, "stance", version)).FullName;
+            foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Models, "stance", version)))
+            {
+                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            }
+        }
+
+        ThreatScorer.Core.Models.ModelRegistry.Activate(models, "stance", versions[0]);
+        ThreatScorer.Core.Models.ModelRegistry.Activate(models, "stance", versions[1], note: new ThreatScorer.Core.Models.ActivationNote("promote", Forced: true));
+
+        var (exit, _, stderr) = await RunAsync("rollback", "--task", "stance", "--models", models, "--to", "stance-20990101-00000000");
+        Assert.Equal(1, exit);
+        Assert.Contains("never active", stderr, StringComparison.Ordinal);
+
+        (exit, var stdout, stderr) = await RunAsync("rollback", "--task", "stance", "--models", models, "--steps", "1");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains($"{versions[1]} -> {versions[0]}", stdout, StringComparison.Ordinal);
+
+        (exit, stdout, stderr) = await RunAsync("models", "history", "--task", "stance", "--models", models);
+        Assert.True(exit == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains($"{versions[1]} -> {versions[0]}  rollback", lines[0], StringComparison.Ordinal);
+        Assert.Contains($"{versions[0]} -> {versions[1]}  promote (forced)", lines[1], StringComparison.Ordinal);
+    }
+
     private static Task<(int Exit, string Stdout, string Stderr)> RunWithPostgresEnvironmentAsync(params string[] args) =>
         RunAsync(new Dictionary<string, string>
         {

@@ -161,7 +161,7 @@ public sealed class RegistryTests : IDisposable
         ModelRegistry.Activate(_root, "stance", Older, _time);
         Assert.Equal((Older, Current), ModelRegistry.Rollback(_root, "stance", _time));
         var history = File.ReadAllLines(Path.Combine(_root, "stance", ModelRegistry.HistoryFileName));
-        Assert.Equal([$"{Current}\t{Older}", $"{Older}\t{Current}"], history.Select(l => l[(l.IndexOf('\t', StringComparison.Ordinal) + 1)..]));
+        Assert.Equal([$"{Current}\t{Older}", $"{Older}\t{Current}"], history.Select(l => string.Join('\t', l.Split('\t')[1..3])));
     }
 
     [Fact]
