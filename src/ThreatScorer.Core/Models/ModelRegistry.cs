@@ -464,7 +464,8 @@ public static class ModelRegistry
             .Where(IsModelFile)
             .Order(StringComparer.Ordinal)];
 
-    private static bool SameModelFiles(string a, string b)
+    /// <summary>Whether two version folders hold the same model files (all but metrics.json and model-card.md), byte for byte.</summary>
+    internal static bool SameModelFiles(string a, string b)
     {
         var filesA = ModelFiles(a);
         var filesB = ModelFiles(b);

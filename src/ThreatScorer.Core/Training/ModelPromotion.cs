@@ -144,7 +144,11 @@ public static class ModelPromotion
     {
         if (Directory.Exists(target))
         {
-            return false;
+            // Versions are immutable: a different build under a name the registry already holds is not activated in its place.
+            return ModelRegistry.SameModelFiles(source, target)
+                ? false
+                : throw new InvalidOperationException(
+                    $"{target} already exists with different model files; versions are never overwritten (retrain or publish it under a new version).");
         }
 
         var staging = ModelRegistry.NewStagingDirectory(Path.GetDirectoryName(target)!, Path.GetFileName(target));

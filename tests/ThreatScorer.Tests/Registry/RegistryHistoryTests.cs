@@ -142,6 +142,26 @@ public sealed class RegistryHistoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Promote_ADifferentBuildUnderAnExistingVersionName_IsRefusedAndNothingMoves()
+    {
+        var outside = Directory.CreateDirectory(_dir.File(Path.Combine("candidates", Third))).FullName;
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(_root, "stance", Older)))
+        {
+            File.Copy(file, Path.Combine(outside, Path.GetFileName(file)));
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ThreatScorer.Core.Training.ModelPromotion.PromoteAsync(
+                _root, new ThreatScorer.Core.Training.EvaluationRequest("stance", outside, []), 0, force: true, _time, CancellationToken.None));
+
+        Assert.Contains("never overwritten", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Current, ModelRegistry.ActiveVersion(_root, "stance"));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(RepoPaths.Models, "stance", Current, ModelRegistry.ModelFileName)),
+            File.ReadAllBytes(Path.Combine(_root, "stance", Third, ModelRegistry.ModelFileName)));
+    }
+
+    [Fact]
     public void History_CrashBetweenHistoryAndActive_DropsTheIntentLine()
     {
         Assert.Throws<IOException>(() => ModelRegistry.Activate(

@@ -99,6 +99,11 @@ public sealed class RegistryTests : IDisposable
         Assert.True(refused.Comparison!.MacroF1Delta < 0);
         Assert.True(forced.Promoted);
         Assert.Equal(Current, ModelRegistry.ActiveVersion(_root, "stance"));
+        var recorded = ModelRegistry.History(_root, "stance")[^1];
+        Assert.Equal((Older, Current, "promote", true), (recorded.From, recorded.To, recorded.Action, recorded.Forced));
+        Assert.Equal(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"macro-F1 {forced.Comparison!.Candidate.Report.MacroF1:F4} vs {forced.Comparison.Baseline.Report.MacroF1:F4}"), recorded.Metrics);
     }
 
     [Fact]
