@@ -353,13 +353,18 @@ public sealed class CorpusTrainer(string task, TimeProvider timeProvider) : IMod
             .Append("-grams of the text, plus actor-type tokens from the gazetteer (which kinds of actor the text names, and the kind of the first one).\n\n");
         text.Append("## Training data\n\n");
         text.Append(inv, $"The team's threat corpus (`seeds/training/threat/`, labelling guide `seeds/training/threat/GUIDE.md`): {corpus.Examples.Count} labelled examples from {corpus.Files.Count} files");
-        text.Append(inv, $" ({corpus.Examples.Count(e => e.Provenance == "team")} written by the team; {corpus.Examples.Count(e => e.Provenance != "team")} NewsMTSC sentences re-labelled by the team, stored by reference and joined from the NewsMTSC dataset at training time");
+        // Referenced items are counted per dataset they come from (Source is "dataset:file" for them).
+        var referenced = corpus.Examples.Where(e => e.Provenance != "team")
+            .GroupBy(e => e.Source.Split(':')[0], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => string.Create(inv, $"{g.Key} {g.Count()}")).ToList();
+        text.Append(inv, $" ({corpus.Examples.Count(e => e.Provenance == "team")} written by the team; {corpus.Examples.Count(e => e.Provenance != "team")} third-party texts labelled by the team, stored by reference and joined from their datasets at training time: {(referenced.Count == 0 ? "none" : string.Join(", ", referenced))}");
         text.Append(corpus.UnresolvedReferences > 0
             ? string.Create(inv, $"; {corpus.UnresolvedReferences} references could not be joined because the dataset folder was not given)")
             : ")");
         text.Append(inv, $". Split by source group (about one group in five to dev): {trainCount} train, {devCount} dev. The shipped model is trained on the train groups only.\n\n");
-        text.Append("Licences: team-written text, same licence as this repository. NewsMTSC (Hamborg & Donnay, EACL 2021), MIT licence, Copyright 2020 Felix Hamborg; its text is not stored in this repository. ");
-        text.Append("CAMEO dev sentences (`../shared/data/cameo-dev`) are used for evaluation only: never trained on, never copied into the repository.\n\n");
+        text.Append("Licences: team-written text, same licence as this repository. NewsMTSC (Hamborg & Donnay, EACL 2021), MIT licence, Copyright 2020 Felix Hamborg. ");
+        text.Append("Every referenced dataset's licence and attribution: `seeds/training/threat/SOURCES.md`; no third-party text is stored in this repository. ");
+        text.Append("CAMEO dev sentences (`--dataset cameo=…`; licence unclear) are used for evaluation only: never trained on, never copied into the repository.\n\n");
         text.Append("## Training\n\n");
         text.Append(inv, $"- Date (UTC): {started.UtcDateTime:yyyy-MM-dd HH:mm:ss}\n- Seed: {request.Seed}\n- Fingerprint (SHA-256 over the training examples, seed and hyperparameters): `{fingerprint}`\n");
         text.Append(inv, $"- Training time (all fits): {trainingTime.TotalSeconds:F1} s\n- Model size: {modelBytes / 1048576.0:F2} MiB\n- Batch predictions/s (dev set, this machine): {perSecond:F0}\n");
