@@ -37,6 +37,13 @@ public sealed class MiniLmEncoder : IDisposable
         return new MiniLmEncoder(model, ReadResource(PackageAssembly, "vocab.txt"), intraOpThreads);
     }
 
+    /// <summary>
+    /// An encoder graph given as bytes (the packaged one, or a fine-tuned export of it before it is written out) with
+    /// the packaged vocabulary: what the fine-tuning tool's checks and evaluation run.
+    /// </summary>
+    public static MiniLmEncoder FromModel(byte[] model, int intraOpThreads = 2) =>
+        new(model, ReadResource(PackageAssembly, "vocab.txt"), intraOpThreads);
+
     private MiniLmEncoder(byte[] model, byte[] vocabulary, int intraOpThreads)
     {
         using var vocab = new MemoryStream(vocabulary);

@@ -34,7 +34,7 @@ internal static class EvaluateCommand
         }
 
         var head = StanceHead.Parse(await File.ReadAllTextAsync(headPath, cancellationToken), headPath);
-        using var encoder = new OnnxHiddenStates(await File.ReadAllBytesAsync(modelPath, cancellationToken), Math.Max(1, threads));
+        using var encoder = MiniLmEncoder.FromModel(await File.ReadAllBytesAsync(modelPath, cancellationToken), Math.Max(1, threads));
         var tokenizer = MiniLmPackage.CreateTokenizer();
         foreach (var dev in devFiles)
         {

@@ -75,7 +75,7 @@ internal static class SelfCheck
 
         // (b) the port reproduces the shipped encoder before any training
         var ids = Sentences.Select(s => Encode(tokenizer, s)).ToList();
-        using var shipped = new OnnxHiddenStates(bytes);
+        using var shipped = MiniLmEncoder.FromModel(bytes);
         var expected = shipped.Run(ids);
         using (var encoder = new BertEncoder(graph.Config))
         {
@@ -114,7 +114,7 @@ internal static class SelfCheck
             var exported = graph.WithParameters(network.Encoder.Snapshot());
             var (weight, bias) = network.HeadWeights();
             var head = StanceHead.Parse(StanceHead.FromFlat(weight, bias, graph.Config.Hidden).ToJson(), "head.json");
-            using var fineTuned = new OnnxHiddenStates(exported);
+            using var fineTuned = MiniLmEncoder.FromModel(exported);
             var states = fineTuned.Run(examples.Select(e => e.Ids).ToList());
             var onnxLogits = examples.Select((e, i) => head.Logits(states[i], e.Ids.Length, e.TargetStart, e.TargetEnd)).ToArray();
             var diff = MaxDifference(torchLogits, onnxLogits);

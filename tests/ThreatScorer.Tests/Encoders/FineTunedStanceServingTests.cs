@@ -46,7 +46,7 @@ public sealed class FineTunedStanceServingTests : IDisposable
     {
         var tokenizer = MiniLmPackage.CreateTokenizer();
         var examples = records.Select(r => StanceExamples.From(tokenizer, r)).ToList();
-        using var encoder = new OnnxHiddenStates(onnx, threads: 1);
+        using var encoder = MiniLmEncoder.FromModel(onnx, intraOpThreads: 1);
         var states = encoder.Run(examples.Select(e => e.Ids).ToList());
         return examples.Select((e, i) => head.Logits(states[i], e.Ids.Length, e.TargetStart, e.TargetEnd)).ToArray();
     }
