@@ -72,7 +72,16 @@ public static class ReferencedTextSources
     }
 
     /// <summary>JSONL, one {"id":…,"text":…} object a line (White House, OneStopEnglish, any article JSONL).</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> LoadIdTextLinesAsync(string path, CancellationToken cancellationToken)
+    private static Task<IReadOnlyDictionary<string, string>> LoadIdTextLinesAsync(string path, CancellationToken cancellationToken) =>
+        LoadJsonLinesAsync(path, (root, lineNumber) =>
+            IdOf(root, "id") is { } id && TextOf(root, "text") is { } text
+                ? (id, text)
+                : throw new FormatException($"{path}:{lineNumber}: expected an object with string fields \"id\" and \"text\""),
+            cancellationToken);
+
+    /// <summary>Every non-blank JSONL line of a dataset file as an (id, text) entry; the first of a repeated id wins.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> LoadJsonLinesAsync(
+        string path, Func<JsonElement, int, (string Id, string Text)> entry, CancellationToken cancellationToken)
     {
         var map = new Dictionary<string, string>(StringComparer.Ordinal);
         var lineNumber = 0;
@@ -85,14 +94,8 @@ public static class ReferencedTextSources
             }
 
             using var doc = ParseLine(line, path, lineNumber);
-            if (IdOf(doc.RootElement, "id") is { } id && TextOf(doc.RootElement, "text") is { } text)
-            {
-                map.TryAdd(id, text);
-            }
-            else
-            {
-                throw new FormatException($"{path}:{lineNumber}: expected an object with string fields \"id\" and \"text\"");
-            }
+            var (id, text) = entry(doc.RootElement, lineNumber);
+            map.TryAdd(id, text);
         }
 
         return map;
@@ -142,21 +145,11 @@ public static class ReferencedTextSources
         return map;
     }
 
-    private static async Task<IReadOnlyDictionary<string, string>> LoadIsafAsync(string path, CancellationToken cancellationToken)
-    {
-        var map = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken))
+    private static Task<IReadOnlyDictionary<string, string>> LoadIsafAsync(string path, CancellationToken cancellationToken) =>
+        LoadJsonLinesAsync(path, (root, lineNumber) =>
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-
-            using var doc = ParseLine(line, path, lineNumber);
             string? text = null;
-            if (doc.RootElement.TryGetProperty("conversations", out var turns) && turns.ValueKind == JsonValueKind.Array)
+            if (root.TryGetProperty("conversations", out var turns) && turns.ValueKind == JsonValueKind.Array)
             {
                 foreach (var turn in turns.EnumerateArray())
                 {
@@ -168,12 +161,10 @@ public static class ReferencedTextSources
                 }
             }
 
-            map[lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)] =
-                text ?? throw new FormatException($"{path}:{lineNumber}: expected \"conversations\" with a \"human\" turn");
-        }
-
-        return map;
-    }
+            // ISAF records carry no id: the 1-based line number is the id.
+            return (lineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                text ?? throw new FormatException($"{path}:{lineNumber}: expected \"conversations\" with a \"human\" turn"));
+        }, cancellationToken);
 
     /// <summary>One JSONL line of a dataset file; malformed JSON names the dataset file and line.</summary>
     private static JsonDocument ParseLine(string line, string path, int lineNumber)
